@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { AuthService } from './auth/service.js';
+import { BankService } from './banks/service.js';
+import type { HavenConfig } from './config.js';
+import { ConfigService } from './configuration/service.js';
+import { type Clock, systemClock } from './core/clock.js';
+import { type KeyProvider, LocalKeyProvider } from './enforcement/media-vault.js';
+import { WebhookOutbox } from './enforcement/outbox.js';
+import { Ingestor } from './pipeline/ingest.js';
+import { ensureDefaultConfig } from './pipeline/runtime.js';
+import { PipelineWorker } from './pipeline/worker.js';
+import { migrate, openStore, type Store } from './store/db.js';
+import { HAVEN_VERSION } from './version.js';
+
+export interface Haven {
+  config: HavenConfig;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  keys: KeyProvider | null;
+  ingestor: Ingestor;
+  worker: PipelineWorker;
+  /** Null until a webhook is configured; platform actions then wait in the outbox. */
+  outbox: WebhookOutbox | null;
+  auth: AuthService;
+  banks: BankService;
+  configs: ConfigService;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Overrides the webhook target (used by `haven serve` to point the demo at its own receiver). */
+  webhook?: { url: string; secret: string } | undefined;
+}
+
+/** Opens the store, brings the schema and default configuration up to date, and wires the services. */
+export async function openHaven(config: HavenConfig, opts: OpenOptions = {}): Promise<Haven> {
+  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const clock = opts.clock ?? systemClock;
+  const store = openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  try {
+    await migrate(store);
+    await ensureDefaultConfig(store.db, clock.now());
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const keys = config.hashOnly ? null : loadKeys(config);
+  const webhook = opts.webhook ?? (config.webhookUrl && config.webhookSecret ? { url: config.webhookUrl, secret: config.webhookSecret } : undefined);
+  if (config.webhookUrl && !config.webhookSecret) throw new Error('HAVEN_WEBHOOK_URL is set but HAVEN_WEBHOOK_SECRET is not');
+  return {
+    config,
+    store,
+    clock,
+    logger,
+    keys,
+    ingestor: new Ingestor(store, { maxImagePixels: config.maxImagePixels, hashOnly: config.hashOnly, keys, clock, version: HAVEN_VERSION }),
+    worker: new PipelineWorker(store, { batchSize: config.workerBatch, leaseMs: 60_000, maxAttempts: 5, clock, logger }),
+    outbox: webhook ? new WebhookOutbox(store, { ...webhook, clock, logger }) : null,
+    auth: new AuthService(store, clock),
+    banks: new BankService(store, clock),
+    configs: new ConfigService(store, clock),
+    close: () => store.close(),
+  };
+}
+
+/**
+ * The media master key: HAVEN_MASTER_KEY when set (required for Postgres deployments, where several hosts must
+ * share it); otherwise a key generated once into the data directory, readable by its owner only.
+ */
+function loadKeys(config: HavenConfig): KeyProvider {
+  if (config.masterKey) return new LocalKeyProvider(Buffer.from(config.masterKey, 'base64'));
+  if (config.databaseUrl) throw new Error('HAVEN_MASTER_KEY is required with HAVEN_DATABASE_URL (or set HAVEN_HASH_ONLY=true)');
+  const path = join(config.dataDir, 'master.key');
+  if (!existsSync(path)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  }
+  return new LocalKeyProvider(Buffer.from(readFileSync(path, 'utf8').trim(), 'base64'));
+}
+
+/** Reads or creates a random secret kept in the data directory (e.g. the demo webhook's signing secret). */
+export function localSecret(config: HavenConfig, name: string): string {
+  const path = join(config.dataDir, name);
+  if (!existsSync(path)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(path, 'utf8').trim();
+}

@@ -1,0 +1,70 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every setting Haven reads from its environment, validated once at start. */
+const envSchema = z.object({
+  HAVEN_DATA_DIR: z.string().min(1).default('./data'),
+  HAVEN_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'HAVEN_DATABASE_URL must be a postgres:// URL').optional(),
+  HAVEN_HOST: z.string().min(1).default('127.0.0.1'),
+  HAVEN_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HAVEN_WEBHOOK_URL: z.url().optional(),
+  HAVEN_WEBHOOK_SECRET: z.string().min(16, 'HAVEN_WEBHOOK_SECRET must be at least 16 characters').optional(),
+  HAVEN_MASTER_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'HAVEN_MASTER_KEY must be 32 bytes, base64-encoded')
+    .optional(),
+  HAVEN_HASH_ONLY: bool.default(false),
+  HAVEN_MAX_BODY_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  HAVEN_MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(50_000_000),
+  HAVEN_DEMO: bool.default(true),
+  HAVEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HAVEN_WORKER_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export interface HavenConfig {
+  dataDir: string;
+  sqlitePath: string;
+  databaseUrl: string | undefined;
+  host: string;
+  port: number;
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
+  masterKey: string | undefined;
+  hashOnly: boolean;
+  maxBodyBytes: number;
+  maxImagePixels: number;
+  demo: boolean;
+  logLevel: string;
+  workerBatch: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HavenConfig> = {}): HavenConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(overrides.dataDir ?? e.HAVEN_DATA_DIR);
+  return {
+    dataDir,
+    sqlitePath: join(dataDir, 'haven.db'),
+    databaseUrl: e.HAVEN_DATABASE_URL,
+    host: e.HAVEN_HOST,
+    port: e.HAVEN_PORT,
+    webhookUrl: e.HAVEN_WEBHOOK_URL,
+    webhookSecret: e.HAVEN_WEBHOOK_SECRET,
+    masterKey: e.HAVEN_MASTER_KEY,
+    hashOnly: e.HAVEN_HASH_ONLY,
+    maxBodyBytes: e.HAVEN_MAX_BODY_BYTES,
+    maxImagePixels: e.HAVEN_MAX_IMAGE_PIXELS,
+    demo: e.HAVEN_DEMO,
+    logLevel: e.HAVEN_LOG_LEVEL,
+    workerBatch: e.HAVEN_WORKER_BATCH,
+    ...overrides,
+  };
+}

@@ -1,0 +1,123 @@
+import { ACCOUNT_ACTIONS, ACTION_DELIVERY, type ActionType } from '../core/actions.js';
+import type { ActionId, DecisionId, SignalId } from '../core/ids.js';
+import { decide, type PolicyContext } from '../core/policy.js';
+import { findCategory, slaMs } from '../core/taxonomy.js';
+import type { Action, ActionStatus, Decision, Signal } from '../core/types.js';
+import { type Detector, type DetectionInput, detectorApplies } from '../detectors/types.js';
+import type { NewEvent } from '../store/repos/events.js';
+
+export interface ReviewTaskDraft {
+  queue: string;
+  category: string | null;
+  severity: string;
+  slaDueAt: number | null;
+}
+
+export interface Evaluation {
+  signals: Signal[];
+  decision: Decision;
+  actions: (Action & { delivery: string })[];
+  reviewTask: ReviewTaskDraft | null;
+  events: NewEvent[];
+}
+
+export interface EvaluateDeps {
+  detectors: readonly Detector[];
+  policy: PolicyContext;
+  newId: () => string;
+  now: number;
+}
+
+const STATUS_BY_DELIVERY: Record<string, ActionStatus> = { platform: 'pending', approval: 'awaiting_approval' };
+
+/**
+ * Runs one item through detect -> decide -> act and returns everything to record, without touching storage.
+ * Detectors run cheapest first; each run is an event naming its versions, even when it found nothing.
+ */
+export async function evaluateItem(input: DetectionInput, deps: EvaluateDeps): Promise<Evaluation> {
+  const { item } = input;
+  const { now, policy } = deps;
+  const events: NewEvent[] = [];
+  const signals: Signal[] = [];
+  const base = { itemId: item.id, accountId: item.authorId, actor: 'pipeline' } as const;
+  const ordered = [...deps.detectors].sort((a, b) => a.cost - b.cost);
+
+  for (const d of ordered) {
+    if (!detectorApplies(d, item)) continue;
+    const started = performance.now();
+    const drafts = await d.detect(input);
+    const versions = d.versions();
+    events.push({
+      ...base, type: 'detector_ran', versions,
+      payload: { detector: d.id, signals: drafts.length, ms: Math.round((performance.now() - started) * 1000) / 1000 },
+    });
+    for (const s of drafts) {
+      const signal: Signal = {
+        id: deps.newId() as SignalId, itemId: item.id, detector: d.id, detectorVersion: String(versions[d.id] ?? ''),
+        category: s.category, score: s.score, evidence: s.evidence, createdAt: now,
+      };
+      signals.push(signal);
+      events.push({
+        ...base, type: 'signal', versions,
+        payload: { signalId: signal.id, detector: d.id, category: s.category, score: s.score, evidence: s.evidence },
+      });
+    }
+  }
+
+  const outcome = decide(signals, item.surface, policy);
+  const policyVersions = { policy: policy.policyVersion, taxonomy: policy.taxonomyVersion };
+  const decision: Decision = {
+    id: deps.newId() as DecisionId, itemId: item.id, policyVersion: policy.policyVersion,
+    taxonomyVersion: policy.taxonomyVersion, ...outcome, createdAt: now,
+  };
+  events.push({
+    ...base, type: 'decision', versions: policyVersions,
+    payload: {
+      decisionId: decision.id, verdict: decision.verdict, category: decision.category, severity: decision.severity,
+      actions: decision.actions, reasons: decision.reasons,
+    },
+  });
+
+  const actions = decision.actions.map((type) => newAction(type, decision, input, deps));
+  for (const a of actions) {
+    events.push({
+      ...base, type: 'action_requested', versions: policyVersions,
+      payload: { actionId: a.id, type: a.type, delivery: a.delivery, status: a.status, idempotencyKey: a.idempotencyKey },
+    });
+  }
+
+  let reviewTask: ReviewTaskDraft | null = null;
+  if (decision.actions.includes('review') || decision.actions.includes('urgent')) {
+    const cat = decision.category ? findCategory(policy.taxonomy, decision.category) : undefined;
+    const severity = cat?.severity ?? decision.severity;
+    const sla = slaMs(policy.taxonomy, severity);
+    reviewTask = {
+      queue: decision.actions.includes('urgent') ? 'urgent' : (decision.category ?? 'general'),
+      category: decision.category,
+      severity,
+      slaDueAt: sla === null ? null : now + sla,
+    };
+    events.push({ ...base, type: 'review_enqueued', versions: policyVersions, payload: { ...reviewTask, decisionId: decision.id } });
+  }
+
+  return { signals, decision, actions, reviewTask, events };
+}
+
+function newAction(type: ActionType, decision: Decision, input: DetectionInput, deps: EvaluateDeps): Action & { delivery: string } {
+  const delivery = ACTION_DELIVERY[type];
+  const id = deps.newId() as ActionId;
+  const internalStatus: ActionStatus = type === 'review' || type === 'urgent' ? 'done' : 'recorded';
+  return {
+    id,
+    decisionId: decision.id as DecisionId,
+    itemId: input.item.id,
+    accountId: ACCOUNT_ACTIONS.has(type) ? input.item.authorId : null,
+    type,
+    delivery,
+    status: STATUS_BY_DELIVERY[delivery] ?? internalStatus,
+    // The platform dedupes on this key, so a redelivery after a crash is harmless.
+    idempotencyKey: `haven:${decision.id}:${type}`,
+    createdAt: deps.now,
+    deliveredAt: null,
+  };
+}

@@ -1,0 +1,139 @@
+import type { AccountId, ItemId, MediaId } from '../core/ids.js';
+import { type ItemInput, toEpochMs } from '../core/item-input.js';
+import type { Clock } from '../core/clock.js';
+import type { Item, ItemKind, MediaPart } from '../core/types.js';
+import { seal, type KeyProvider } from '../enforcement/media-vault.js';
+import { contentDigest, digests } from '../hashing/digests.js';
+import { MediaError, probeMedia } from '../hashing/media.js';
+import type { Store } from '../store/db.js';
+import { newId } from '../store/ids.js';
+import { upsertAccounts } from '../store/repos/accounts.js';
+import { appendEvents, type NewEvent } from '../store/repos/events.js';
+import { findItemIdByContent, insertItem } from '../store/repos/items.js';
+import { enqueueJobs } from '../store/repos/jobs.js';
+import { putBlob } from '../store/repos/media-blobs.js';
+
+export { MediaError };
+
+/** An item whose media has been decoded, checked and hashed, ready to be written. */
+export interface PreparedItem {
+  input: ItemInput;
+  digest: string;
+  kind: ItemKind;
+  media: (Omit<MediaPart, 'id' | 'stored'> & { data: Buffer })[];
+}
+
+export interface IngestResult {
+  itemId: ItemId;
+  externalId: string;
+  duplicate: boolean;
+}
+
+export interface IngestOptions {
+  maxImagePixels: number;
+  /** Keep digests only, never the media bytes. */
+  hashOnly: boolean;
+  keys: KeyProvider | null;
+  clock: Clock;
+  version: string;
+}
+
+/**
+ * Ingest is idempotent: an item with the same external id and content digest is the same item and is not
+ * processed twice. A new item is written with its event and its processing job in one transaction.
+ */
+export class Ingestor {
+  constructor(private readonly store: Store, private readonly opts: IngestOptions) {}
+
+  /** Decodes and hashes media. Throws MediaError (naming the part) for anything that is not a sound image or video. */
+  async prepare(input: ItemInput): Promise<PreparedItem> {
+    const media: PreparedItem['media'] = [];
+    for (const [index, part] of (input.media ?? []).entries()) {
+      const data = Buffer.from(part.data, 'base64');
+      let probed: Awaited<ReturnType<typeof probeMedia>>;
+      try {
+        probed = await probeMedia(data, this.opts.maxImagePixels);
+      } catch (e) {
+        throw new MediaError(`media[${index}]: ${(e as Error).message}`);
+      }
+      media.push({ index, mime: probed.mime, bytes: data.length, ...digests(data), width: probed.width, height: probed.height, data });
+    }
+    const kind = input.kind ?? inferKind(Boolean(input.text), media.map((m) => m.mime));
+    return { input, digest: contentDigest(input.text, media.map((m) => m.sha256)), kind, media };
+  }
+
+  async ingest(prepared: readonly PreparedItem[], actor: string): Promise<IngestResult[]> {
+    const now = this.opts.clock.now();
+    return this.store.db.transaction().execute(async (trx) => {
+      const results: IngestResult[] = [];
+      const accounts = await upsertAccounts(
+        trx,
+        prepared.flatMap((p) => [...(p.input.author ? [p.input.author] : []), ...(p.input.recipients ?? [])]).map((a) => ({
+          externalId: a.externalId, ageBand: a.ageBand, flags: a.flags,
+          createdAt: a.createdAt === undefined ? undefined : toEpochMs(a.createdAt, now),
+        })),
+        now,
+      );
+      const newItemIds: string[] = [];
+      const events: NewEvent[] = [];
+      const seenInBatch = new Map<string, ItemId>();
+      for (const p of prepared) {
+        const key = `${p.input.externalId}\u0000${p.digest}`;
+        const existing = seenInBatch.get(key) ?? (await findItemIdByContent(trx, p.input.externalId, p.digest));
+        if (existing) {
+          results.push({ itemId: existing, externalId: p.input.externalId, duplicate: true });
+          continue;
+        }
+        const item = this.toItem(p, accounts, now);
+        await insertItem(trx, item);
+        if (!this.opts.hashOnly && this.opts.keys) {
+          for (const m of p.media) await putBlob(trx, m.sha256, seal(this.opts.keys, m.data), now);
+        }
+        seenInBatch.set(key, item.id);
+        newItemIds.push(item.id);
+        events.push({
+          type: 'item_ingested', itemId: item.id, accountId: item.authorId, actor,
+          versions: { haven: this.opts.version },
+          payload: {
+            externalId: item.externalId, surface: item.surface, kind: item.kind, contentDigest: item.contentDigest,
+            media: item.media.map((m) => ({ index: m.index, mime: m.mime, bytes: m.bytes, md5: m.md5, sha256: m.sha256, stored: m.stored })),
+          },
+        });
+        results.push({ itemId: item.id, externalId: item.externalId, duplicate: false });
+      }
+      await appendEvents(trx, events, now);
+      await enqueueJobs(trx, 'process_item', newItemIds, now);
+      return results;
+    });
+  }
+
+  private toItem(p: PreparedItem, accounts: Map<string, { id: AccountId }>, now: number): Item {
+    const id = newId<ItemId>();
+    const stored = !this.opts.hashOnly && this.opts.keys !== null;
+    return {
+      id,
+      externalId: p.input.externalId,
+      contentDigest: p.digest,
+      surface: p.input.surface,
+      kind: p.kind,
+      text: p.input.text ?? null,
+      media: p.media.map(({ data: _data, ...m }) => ({ ...m, id: newId<MediaId>(), stored })),
+      authorId: p.input.author ? (accounts.get(p.input.author.externalId)?.id ?? null) : null,
+      conversationId: p.input.conversationId ?? null,
+      recipientIds: (p.input.recipients ?? []).flatMap((r) => accounts.get(r.externalId)?.id ?? []),
+      createdAt: toEpochMs(p.input.createdAt, now),
+      ingestedAt: now,
+      metadata: p.input.metadata ?? {},
+      status: 'pending',
+    };
+  }
+}
+
+function inferKind(hasText: boolean, mimes: readonly string[]): ItemKind {
+  const images = mimes.filter((m) => m.startsWith('image/')).length;
+  const videos = mimes.length - images;
+  if (mimes.length === 0) return 'text';
+  if (!hasText && videos === 0) return 'image';
+  if (!hasText && images === 0) return 'video';
+  return 'multimodal';
+}

@@ -1,0 +1,127 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.js';
+import type { Item } from '../core/types.js';
+import { metrics } from '../metrics.js';
+import type { Store } from '../store/db.js';
+import { newId } from '../store/ids.js';
+import { accountsByIds } from '../store/repos/accounts.js';
+import { appendEvents } from '../store/repos/events.js';
+import { getItems, setItemStatus } from '../store/repos/items.js';
+import { type ClaimedJob, claimJobs, completeJobs, failJob } from '../store/repos/jobs.js';
+import { insertActions, insertDecisions, insertSignals } from '../store/repos/results.js';
+import { insertReviewTasks } from '../store/repos/review.js';
+import { type Evaluation, evaluateItem } from './evaluate.js';
+import { DetectionRuntime } from './runtime.js';
+
+export interface WorkerOptions {
+  batchSize: number;
+  leaseMs: number;
+  maxAttempts: number;
+  clock: Clock;
+  logger: Logger;
+  owner?: string;
+}
+
+/**
+ * Takes processing jobs under a lease, evaluates the items, and commits every result together with the job's
+ * completion. A worker killed at any point leaves either nothing (the lease runs out and the job is taken again)
+ * or everything; results are written only for jobs this worker still holds, so no item is processed twice.
+ */
+export class PipelineWorker {
+  readonly owner: string;
+  private readonly runtime = new DetectionRuntime();
+
+  constructor(private readonly store: Store, private readonly opts: WorkerOptions) {
+    this.owner = opts.owner ?? `${hostname()}:${process.pid}:${newId().slice(-6)}`;
+  }
+
+  /** Processes one batch; returns how many jobs it took (0 when there was nothing to do). */
+  async runOnce(): Promise<number> {
+    const { db } = this.store;
+    const now = this.opts.clock.now();
+    const jobs = await db.transaction().execute((trx) =>
+      claimJobs(trx, { owner: this.owner, limit: this.opts.batchSize, leaseMs: this.opts.leaseMs, now }),
+    );
+    if (jobs.length === 0) return 0;
+
+    const items = new Map((await getItems(db, jobs.map((j) => j.itemId))).map((i) => [i.id as string, i]));
+    const accountIds = new Set<string>();
+    for (const i of items.values()) for (const a of [i.authorId, ...i.recipientIds]) if (a) accountIds.add(a);
+    const accounts = new Map((await accountsByIds(db, [...accountIds])).map((a) => [a.id as string, a]));
+    const setup = await this.runtime.current(db);
+
+    const done: { job: ClaimedJob; item: Item; result: Evaluation }[] = [];
+    const failed: { job: ClaimedJob; error: string }[] = [];
+    const evaluatedAt = this.opts.clock.now();
+    for (const job of jobs) {
+      const item = items.get(job.itemId);
+      if (!item) {
+        failed.push({ job, error: `item ${job.itemId} not found` });
+        continue;
+      }
+      try {
+        const result = await evaluateItem(
+          {
+            item,
+            author: item.authorId ? (accounts.get(item.authorId) ?? null) : null,
+            recipients: item.recipientIds.flatMap((id) => accounts.get(id) ?? []),
+          },
+          { detectors: setup.detectors, policy: setup.policy, newId, now: evaluatedAt },
+        );
+        done.push({ job, item, result });
+      } catch (e) {
+        failed.push({ job, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+
+    await this.commit(done);
+    for (const f of failed) await this.fail(f.job, f.error);
+    return jobs.length;
+  }
+
+  private async commit(done: { job: ClaimedJob; item: Item; result: Evaluation }[]): Promise<void> {
+    if (done.length === 0) return;
+    const now = this.opts.clock.now();
+    const committed = await this.store.db.transaction().execute(async (trx) => {
+      const held = await completeJobs(trx, done.map((d) => d.job.id), this.owner, now);
+      const mine = done.filter((d) => held.has(d.job.id));
+      if (mine.length < done.length) {
+        this.opts.logger.warn({ lost: done.length - mine.length }, 'leases expired before commit; another worker owns those jobs');
+      }
+      await insertSignals(trx, mine.flatMap((d) => d.result.signals));
+      await insertDecisions(trx, mine.map((d) => d.result.decision));
+      await insertActions(trx, mine.flatMap((d) => d.result.actions));
+      await insertReviewTasks(
+        trx,
+        mine.flatMap((d) => (d.result.reviewTask ? [{ ...d.result.reviewTask, itemId: d.item.id, decisionId: d.result.decision.id }] : [])),
+        now,
+      );
+      await appendEvents(trx, mine.flatMap((d) => d.result.events), now);
+      await setItemStatus(trx, mine.map((d) => d.item.id), 'processed');
+      return mine;
+    });
+    for (const d of committed) {
+      metrics.itemsProcessed.inc({ verdict: d.result.decision.verdict });
+      for (const s of d.result.signals) metrics.signals.inc({ detector: s.detector, category: s.category });
+      for (const a of d.result.actions) metrics.actions.inc({ type: a.type });
+    }
+  }
+
+  private async fail(job: ClaimedJob, error: string): Promise<void> {
+    const now = this.opts.clock.now();
+    const final = job.attempts >= this.opts.maxAttempts;
+    metrics.itemsFailed.inc();
+    this.opts.logger.error({ itemId: job.itemId, attempts: job.attempts, final, error }, 'item processing failed');
+    await this.store.db.transaction().execute(async (trx) => {
+      await failJob(trx, job.id, this.owner, error, { now, retryAt: final ? null : now + 1000 * 2 ** job.attempts });
+      if (final) {
+        await setItemStatus(trx, [job.itemId], 'failed');
+        await appendEvents(trx, [{
+          type: 'processing_failed', itemId: job.itemId, accountId: null, actor: 'pipeline', versions: {},
+          payload: { error, attempts: job.attempts },
+        }], now);
+      }
+    });
+  }
+}

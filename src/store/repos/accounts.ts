@@ -1,0 +1,77 @@
+import type { Selectable } from 'kysely';
+import type { AccountId } from '../../core/ids.js';
+import type { Account, AgeBand } from '../../core/types.js';
+import { fromJson, type Queryable, toJson } from '../db.js';
+import { newId } from '../ids.js';
+import type { AccountsTable } from '../schema.js';
+
+export interface AccountUpsert {
+  externalId: string;
+  ageBand?: AgeBand | undefined;
+  createdAt?: number | undefined;
+  flags?: string[] | undefined;
+}
+
+export function toAccount(r: Selectable<AccountsTable>): Account {
+  return {
+    id: r.id as AccountId,
+    externalId: r.external_id,
+    ageBand: r.age_band as AgeBand,
+    createdAt: r.created_at,
+    flags: fromJson(r.flags),
+  };
+}
+
+/**
+ * Creates unknown accounts and refreshes what the platform newly told us (a declared age band, flags).
+ * An age band the platform once declared is never overwritten by a later 'unknown'.
+ */
+export async function upsertAccounts(q: Queryable, inputs: readonly AccountUpsert[], now: number): Promise<Map<string, Account>> {
+  const byExternal = new Map<string, AccountUpsert>();
+  for (const a of inputs) byExternal.set(a.externalId, { ...byExternal.get(a.externalId), ...stripUndefined(a), externalId: a.externalId });
+  const out = new Map<string, Account>();
+  if (byExternal.size === 0) return out;
+  const externalIds = [...byExternal.keys()];
+  for (let i = 0; i < externalIds.length; i += 500) {
+    const rows = await q.selectFrom('accounts').selectAll().where('external_id', 'in', externalIds.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(r.external_id, toAccount(r));
+  }
+  for (const [externalId, input] of byExternal) {
+    const existing = out.get(externalId);
+    if (!existing) {
+      const account: Account = {
+        id: newId<AccountId>(),
+        externalId,
+        ageBand: input.ageBand ?? 'unknown',
+        createdAt: input.createdAt ?? now,
+        flags: input.flags ?? [],
+      };
+      await q
+        .insertInto('accounts')
+        .values({
+          id: account.id, external_id: externalId, age_band: account.ageBand, created_at: account.createdAt,
+          first_seen_at: now, flags: toJson(account.flags),
+        })
+        .execute();
+      out.set(externalId, account);
+      continue;
+    }
+    const ageBand = input.ageBand && input.ageBand !== 'unknown' ? input.ageBand : existing.ageBand;
+    const flags = input.flags ? [...new Set([...existing.flags, ...input.flags])] : existing.flags;
+    if (ageBand !== existing.ageBand || flags.length !== existing.flags.length) {
+      await q.updateTable('accounts').set({ age_band: ageBand, flags: toJson(flags) }).where('id', '=', existing.id).execute();
+      out.set(externalId, { ...existing, ageBand, flags });
+    }
+  }
+  return out;
+}
+
+export async function accountsByIds(q: Queryable, ids: readonly string[]): Promise<Account[]> {
+  if (ids.length === 0) return [];
+  const rows = await q.selectFrom('accounts').selectAll().where('id', 'in', [...ids]).execute();
+  return rows.map(toAccount);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,230 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** JSON is jsonb on Postgres and text on SQLite; rows are decoded with `fromJson`. */
+type Json = ColumnType<unknown, string, string>;
+/** Epoch milliseconds (bigint on Postgres, integer on SQLite). */
+type Ms = number;
+
+export interface AccountsTable {
+  id: string;
+  external_id: string;
+  age_band: string;
+  created_at: Ms;
+  first_seen_at: Ms;
+  flags: Json;
+}
+
+export interface ItemsTable {
+  id: string;
+  external_id: string;
+  content_digest: string;
+  surface: string;
+  kind: string;
+  text: string | null;
+  author_id: string | null;
+  conversation_id: string | null;
+  recipient_ids: Json;
+  created_at: Ms;
+  ingested_at: Ms;
+  metadata: Json;
+  status: string;
+}
+
+export interface MediaTable {
+  id: string;
+  item_id: string;
+  idx: number;
+  mime: string;
+  bytes: number;
+  md5: string;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  stored: number;
+}
+
+export interface MediaBlobsTable {
+  sha256: string;
+  key_id: string;
+  wrapped_key: Uint8Array;
+  iv: Uint8Array;
+  tag: Uint8Array;
+  ciphertext: Uint8Array;
+  created_at: Ms;
+}
+
+export interface SignalsTable {
+  id: string;
+  item_id: string;
+  detector: string;
+  detector_version: string;
+  category: string;
+  score: number;
+  evidence: Json;
+  created_at: Ms;
+}
+
+export interface DecisionsTable {
+  id: string;
+  item_id: string;
+  policy_version: number;
+  taxonomy_version: number;
+  verdict: string;
+  category: string | null;
+  severity: string;
+  actions: Json;
+  reasons: Json;
+  created_at: Ms;
+}
+
+export interface ActionsTable {
+  id: string;
+  decision_id: string;
+  item_id: string;
+  account_id: string | null;
+  type: string;
+  delivery: string;
+  status: string;
+  idempotency_key: string;
+  created_at: Ms;
+  delivered_at: Ms | null;
+  attempts: number;
+  next_attempt_at: Ms | null;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_expires_at: Ms | null;
+}
+
+export interface EventsTable {
+  id: string;
+  at: Ms;
+  type: string;
+  item_id: string | null;
+  account_id: string | null;
+  actor: string;
+  versions: Json;
+  payload: Json;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  item_id: string;
+  status: string;
+  attempts: number;
+  run_after: Ms;
+  lease_owner: string | null;
+  lease_expires_at: Ms | null;
+  last_error: string | null;
+  created_at: Ms;
+  finished_at: Ms | null;
+}
+
+export interface BanksTable {
+  id: string;
+  name: string;
+  description: string;
+  source: string;
+  created_at: Ms;
+  created_by: string;
+}
+
+export interface BankEntriesTable {
+  id: string;
+  bank_id: string;
+  hash_type: string;
+  hash: string;
+  category: string;
+  classification: string | null;
+  label: string | null;
+  created_at: Ms;
+  created_by: string;
+}
+
+export interface ConfigVersionsTable {
+  kind: string;
+  version: number;
+  document: Json;
+  author: string;
+  reason: string;
+  created_at: Ms;
+}
+
+export interface ReviewTasksTable {
+  id: string;
+  item_id: string;
+  decision_id: string;
+  queue: string;
+  category: string | null;
+  severity: string;
+  status: string;
+  sla_due_at: Ms | null;
+  created_at: Ms;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  roles: Json;
+  created_at: Ms;
+  disabled_at: Ms | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Ms;
+  expires_at: Ms;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: Json;
+  created_at: Ms;
+  created_by: string;
+  revoked_at: Ms | null;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: Ms;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  details: Json;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  items: ItemsTable;
+  media: MediaTable;
+  media_blobs: MediaBlobsTable;
+  signals: SignalsTable;
+  decisions: DecisionsTable;
+  actions: ActionsTable;
+  events: EventsTable;
+  jobs: JobsTable;
+  banks: BanksTable;
+  bank_entries: BankEntriesTable;
+  config_versions: ConfigVersionsTable;
+  review_tasks: ReviewTasksTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  settings: SettingsTable;
+}

@@ -1,0 +1,75 @@
+import { useEffect } from 'react';
+import { Layout } from './components/Layout.js';
+import { ErrorBox, Loading } from './components/ui.js';
+import { BankPage } from './pages/BankPage.js';
+import { BanksPage } from './pages/BanksPage.js';
+import { ItemPage } from './pages/ItemPage.js';
+import { ItemsPage } from './pages/ItemsPage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { NotFoundPage } from './pages/NotFoundPage.js';
+import { match, navigate, useLocation } from './router.js';
+import { useSession } from './session.js';
+
+/** Only same-origin absolute paths are accepted as a post-login destination. */
+function safeNext(value: string | null): string {
+  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/login')) return '/items';
+  return value;
+}
+
+function Routes({ path }: { path: string }) {
+  if (path === '/items') return <ItemsPage />;
+  if (path === '/banks') return <BanksPage />;
+  const item = match('/items/:id', path);
+  if (item?.id) return <ItemPage key={item.id} id={item.id} />;
+  const bank = match('/banks/:id', path);
+  if (bank?.id) return <BankPage key={bank.id} id={bank.id} />;
+  return <NotFoundPage />;
+}
+
+export function App() {
+  const { state, retry } = useSession();
+  const { path, search, href } = useLocation();
+
+  useEffect(() => {
+    if (state.status === 'anonymous' && path !== '/login') {
+      navigate(`/login?next=${encodeURIComponent(href)}`, { replace: true });
+    } else if (state.status === 'authenticated' && path === '/login') {
+      navigate(safeNext(search.get('next')), { replace: true });
+    } else if (state.status === 'authenticated' && path === '/') {
+      navigate('/items', { replace: true });
+    }
+  }, [state.status, path, search, href]);
+
+  if (state.status === 'loading') {
+    return (
+      <div className="splash">
+        <Loading label="Starting Haven…" />
+      </div>
+    );
+  }
+  if (state.status === 'error') {
+    return (
+      <div className="splash">
+        <ErrorBox error={new Error(state.message)} title="Haven is unavailable" />
+        <button type="button" className="btn" onClick={retry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (state.status === 'anonymous') {
+    return <LoginPage expired={state.expired} />;
+  }
+  if (path === '/login' || path === '/') {
+    return (
+      <div className="splash">
+        <Loading />
+      </div>
+    );
+  }
+  return (
+    <Layout>
+      <Routes path={path} />
+    </Layout>
+  );
+}

@@ -1,0 +1,71 @@
+// Application shell: left navigation, header with the signed-in user, content.
+import { type ReactNode, useState } from 'react';
+import { Link, useLocation } from '../router.js';
+import { useSession, useUser } from '../session.js';
+
+const NAV: { to: string; label: string; match: string }[] = [
+  { to: '/items', label: 'Items', match: '/items' },
+  { to: '/banks', label: 'Hash banks', match: '/banks' },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const user = useUser();
+  const { signOut } = useSession();
+  const { path } = useLocation();
+  const [signingOut, setSigningOut] = useState(false);
+
+  return (
+    <div className="shell">
+      <nav className="sidenav" aria-label="Main">
+        <Link to="/items" className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Haven
+        </Link>
+        <ul>
+          {NAV.map((entry) => {
+            const active = path === entry.match || path.startsWith(`${entry.match}/`);
+            return (
+              <li key={entry.to}>
+                <Link
+                  to={entry.to}
+                  className={active ? 'active' : undefined}
+                  aria-current={active ? 'page' : undefined}
+                >
+                  {entry.label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+        <p className="sidenav-note">Media is blurred by default. Revealing media is recorded in the audit log.</p>
+      </nav>
+      <div className="main">
+        <header className="topbar">
+          <div className="topbar-spacer" />
+          <div className="whoami" data-testid="whoami">
+            <span className="whoami-name">{user.name}</span>
+            <span className="whoami-roles">
+              {user.roles.map((role) => (
+                <span key={role} className="chip chip-muted">
+                  {role}
+                </span>
+              ))}
+            </span>
+          </div>
+          <button
+            type="button"
+            className="btn btn-quiet"
+            disabled={signingOut}
+            onClick={() => {
+              setSigningOut(true);
+              void signOut().finally(() => setSigningOut(false));
+            }}
+          >
+            {signingOut ? 'Signing out…' : 'Log out'}
+          </button>
+        </header>
+        <main className="content">{children}</main>
+      </div>
+    </div>
+  );
+}
