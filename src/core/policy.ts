@@ -89,7 +89,7 @@ export function decide(signals: readonly Signal[], surface: string, ctx: PolicyC
       score: s.score,
       threshold,
       thresholdKind: kind,
-      text: `${s.detector} score ${s.score.toFixed(2)} >= ${kind} threshold ${threshold} of ${s.category} on ${surface} in policy v${ctx.policyVersion}`,
+      text: `${s.detector} score ${s.score.toFixed(2)} >= ${kind} threshold ${threshold} of ${s.category} on ${surface} in policy v${ctx.policyVersion}: ${s.evidence.summary}`,
     });
     if (kind === 'action') {
       for (const a of ctx.policy.categories[s.category]?.actions ?? cat.defaultActions) actions.add(a);

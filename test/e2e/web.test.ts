@@ -172,6 +172,8 @@ else
       const revealed = figure.locator('img.media-revealed');
       await revealed.waitFor();
       assert.equal(await revealed.evaluate((el) => getComputedStyle(el).filter), 'none');
+    // The view is audited and shows up on the item's event trace.
+    await page.locator('[data-testid=event-trace] [data-event-type=media_viewed]').first().waitFor();
       await figure.locator('button', { hasText: 'Hide' }).click();
       await figure.locator('img.media-blurred').waitFor();
       assert.equal(await figure.locator('img.media-revealed').count(), 0);

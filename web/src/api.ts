@@ -83,7 +83,9 @@ export interface SignalEvidence {
   bankEntryId?: string;
   hashType?: string;
   hash?: string;
-  terms?: string[];
+  mediaId?: string;
+  /** matched terms with their offsets in the text */
+  terms?: (string | { term: string; start: number; end: number })[];
   [key: string]: unknown;
 }
 
@@ -122,6 +124,9 @@ export interface Decision {
 export interface Action {
   id: string;
   type: string;
+  /** 'platform' | 'internal' | 'approval' (beyond the written contract) */
+  delivery?: string;
+  /** 'pending' | 'delivered' | 'dead' | 'awaiting_approval' | 'recorded' | 'done' */
   status: string;
   idempotencyKey: string;
   createdAt: string;
@@ -139,13 +144,28 @@ export interface HavenEvent {
   payload: unknown;
 }
 
+export interface ReviewTask {
+  id: string;
+  queue: string;
+  category: string | null;
+  severity: string | null;
+  status: string;
+  slaDueAt: string | null;
+  createdAt: string;
+}
+
 export interface ItemDetail {
   item: Item;
   author: Account | null;
   recipients: Account[];
   signals: Signal[];
+  /** the latest decision */
   decision: Decision | null;
+  /** every decision, oldest first (beyond the written contract) */
+  decisions?: Decision[];
   actions: Action[];
+  /** beyond the written contract */
+  reviewTasks?: ReviewTask[];
   events: HavenEvent[];
 }
 
@@ -178,7 +198,8 @@ export interface NewBankEntry {
 }
 
 export interface ApiIssue {
-  path?: (string | number)[];
+  /** "body.entries.0.hash" (string) or ["entries", 0, "hash"] */
+  path?: string | (string | number)[];
   message?: string;
   [key: string]: unknown;
 }

@@ -4,8 +4,8 @@ import { formatTimePrecise } from '../format.js';
 import { Empty } from './ui.js';
 
 function eventTone(type: string): string {
-  if (/fail|error|reject/i.test(type)) return 'bad';
-  if (/decision|decided/i.test(type)) return 'key';
+  if (/fail|error|reject|dead/i.test(type)) return 'bad';
+  if (/decision|decided|media_viewed/i.test(type)) return 'key';
   if (/action|deliver|enforce/i.test(type)) return 'action';
   return 'plain';
 }

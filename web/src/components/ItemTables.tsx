@@ -1,4 +1,4 @@
-import type { Action, Signal } from '../api.js';
+import type { Action, ReviewTask, Signal } from '../api.js';
 import { formatScore, formatTime, humanize } from '../format.js';
 import { Link } from '../router.js';
 import { Empty, Mono } from './ui.js';
@@ -28,7 +28,9 @@ export function SignalsTable({ signals }: { signals: Signal[] }) {
               <td>
                 {s.evidence?.summary ?? <span className="muted">—</span>}
                 {s.evidence?.terms?.length ? (
-                  <div className="muted small">terms: {s.evidence.terms.join(', ')}</div>
+                  <div className="muted small">
+                    terms: {s.evidence.terms.map((t) => (typeof t === 'string' ? t : t.term)).join(', ')}
+                  </div>
                 ) : null}
                 {s.evidence?.hash ? (
                   <div className="small">
@@ -66,6 +68,7 @@ export function ActionsTable({ actions }: { actions: Action[] }) {
         <thead>
           <tr>
             <th>Type</th>
+            <th>Delivery</th>
             <th>Status</th>
             <th>Idempotency key</th>
             <th className="num">Attempts</th>
@@ -77,6 +80,7 @@ export function ActionsTable({ actions }: { actions: Action[] }) {
           {actions.map((a) => (
             <tr key={a.id} data-action-status={a.status}>
               <td>{humanize(a.type)}</td>
+              <td>{a.delivery ? humanize(a.delivery) : <span className="muted">—</span>}</td>
               <td>
                 <span className={`badge action-${a.status}`}>{humanize(a.status)}</span>
                 {a.lastError ? <div className="small error-text">{a.lastError}</div> : null}
@@ -89,6 +93,39 @@ export function ActionsTable({ actions }: { actions: Action[] }) {
               <td className="nowrap">
                 {a.deliveredAt ? formatTime(a.deliveredAt) : <span className="muted">not delivered</span>}
               </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ReviewTasksTable({ tasks }: { tasks: ReviewTask[] }) {
+  return (
+    <div className="table-scroll">
+      <table className="table" data-testid="review-tasks">
+        <thead>
+          <tr>
+            <th>Queue</th>
+            <th>Category</th>
+            <th>Severity</th>
+            <th>Status</th>
+            <th>SLA due</th>
+            <th>Created</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tasks.map((t) => (
+            <tr key={t.id}>
+              <td>{humanize(t.queue)}</td>
+              <td className="mono">{t.category ?? '—'}</td>
+              <td>{t.severity ? <span className={`severity severity-${t.severity}`}>{t.severity}</span> : '—'}</td>
+              <td>
+                <span className={`badge action-${t.status}`}>{humanize(t.status)}</span>
+              </td>
+              <td className="nowrap">{formatTime(t.slaDueAt)}</td>
+              <td className="nowrap">{formatTime(t.createdAt)}</td>
             </tr>
           ))}
         </tbody>

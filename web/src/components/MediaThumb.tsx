@@ -6,7 +6,16 @@ import { api, type MediaPart } from '../api.js';
 import { formatBytes } from '../format.js';
 import { ErrorBox, Mono } from './ui.js';
 
-export function MediaThumb({ media, canReveal }: { media: MediaPart; canReveal: boolean }) {
+export function MediaThumb({
+  media,
+  canReveal,
+  onRevealed,
+}: {
+  media: MediaPart;
+  canReveal: boolean;
+  /** called after the original was loaded (the server records a media_viewed event) */
+  onRevealed?: () => void;
+}) {
   const [originalUrl, setOriginalUrl] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -25,6 +34,7 @@ export function MediaThumb({ media, canReveal }: { media: MediaPart; canReveal: 
     setError(null);
     try {
       setOriginalUrl(await api.revealMedia(media.id));
+      onRevealed?.();
     } catch (err) {
       setError(err);
     } finally {
@@ -52,7 +62,7 @@ export function MediaThumb({ media, canReveal }: { media: MediaPart; canReveal: 
               Download
             </a>
           </div>
-        ) : media.stored && !previewFailed ? (
+        ) : media.stored && isImage && !previewFailed ? (
           <img
             className="media-img media-blurred"
             src={api.mediaPreviewUrl(media.id)}
@@ -62,7 +72,13 @@ export function MediaThumb({ media, canReveal }: { media: MediaPart; canReveal: 
             onError={() => setPreviewFailed(true)}
           />
         ) : (
-          <div className="media-placeholder">{media.stored ? 'Preview unavailable' : 'Not stored (hashes only)'}</div>
+          <div className="media-placeholder">
+            {!media.stored
+              ? 'Not stored (hashes only)'
+              : isImage
+                ? 'Preview unavailable'
+                : `No preview for ${media.mime}`}
+          </div>
         )}
         {!revealed ? <span className="media-flag">Blurred</span> : null}
       </div>

@@ -1,6 +1,6 @@
 // Small presentational building blocks.
 import { type ReactNode, useState } from 'react';
-import { ApiError, type ItemStatus, type Verdict } from '../api.js';
+import { ApiError, type ApiIssue, type ItemStatus, type Verdict } from '../api.js';
 import { humanize, shorten } from '../format.js';
 
 const VERDICT_LABEL: Record<Verdict, string> = {
@@ -66,21 +66,30 @@ export function Mono({ value, short, copy }: { value: string | null | undefined;
   );
 }
 
+function issuePath(issue: ApiIssue): string {
+  if (Array.isArray(issue.path)) return issue.path.join('.');
+  return issue.path ? String(issue.path) : '';
+}
+
 export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
-  const issues = error instanceof ApiError ? error.issues : [];
+  const issues = (error instanceof ApiError ? error.issues : []).map((issue) => ({
+    path: issuePath(issue),
+    text: typeof issue.message === 'string' ? issue.message : JSON.stringify(issue),
+  }));
+  // The server's message often already lists every issue; don't repeat them.
+  const listed = issues.length > 0 && !issues.every((i) => message.includes(i.text));
   return (
     <div className="alert alert-error" role="alert">
       {title ? <strong>{title}: </strong> : null}
       {message}
-      {issues.length > 0 ? (
+      {listed ? (
         <ul>
           {issues.map((issue) => (
-            <li key={`${issue.path?.join('.') ?? ''}:${issue.message ?? JSON.stringify(issue)}`}>
-              {issue.path?.length ? <span className="mono">{issue.path.join('.')}</span> : null}
-              {issue.path?.length ? ': ' : null}
-              {issue.message ?? JSON.stringify(issue)}
+            <li key={`${issue.path}:${issue.text}`}>
+              {issue.path ? <span className="mono">{issue.path}: </span> : null}
+              {issue.text}
             </li>
           ))}
         </ul>

@@ -1,7 +1,7 @@
 import { type Account, ApiError, api, hasPermission, type ItemDetail } from '../api.js';
 import { DecisionPanel } from '../components/DecisionPanel.js';
 import { EventTrace } from '../components/EventTrace.js';
-import { ActionsTable, SignalsTable } from '../components/ItemTables.js';
+import { ActionsTable, ReviewTasksTable, SignalsTable } from '../components/ItemTables.js';
 import { MediaThumb } from '../components/MediaThumb.js';
 import { Chip, Empty, ErrorBox, Fact, Facts, Loading, Mono, Section, StatusBadge } from '../components/ui.js';
 import { formatAgeBand, formatTime, humanize, isMinorAgeBand } from '../format.js';
@@ -31,7 +31,7 @@ export function ItemPage({ id }: { id: string }) {
       ) : loading && !data ? (
         <Loading />
       ) : data ? (
-        <ItemView detail={data} />
+        <ItemView detail={data} reload={reload} />
       ) : null}
     </>
   );
@@ -69,7 +69,7 @@ function AccountLabel({ account }: { account: Account }) {
   );
 }
 
-function ItemView({ detail }: { detail: ItemDetail }) {
+function ItemView({ detail, reload }: { detail: ItemDetail; reload: () => void }) {
   const user = useUser();
   const { item, author, recipients, decision, signals, actions, events } = detail;
   const canReveal = hasPermission(user, 'media:view');
@@ -116,7 +116,15 @@ function ItemView({ detail }: { detail: ItemDetail }) {
         </Facts>
       </div>
 
-      <Section title="Decision" id="decision">
+      <Section
+        title="Decision"
+        id="decision"
+        aside={
+          (detail.decisions?.length ?? 0) > 1 ? (
+            <span className="muted small">latest of {detail.decisions?.length} decisions (see the event trace)</span>
+          ) : null
+        }
+      >
         <DecisionPanel decision={decision} />
       </Section>
 
@@ -137,7 +145,7 @@ function ItemView({ detail }: { detail: ItemDetail }) {
             {[...item.media]
               .sort((a, b) => a.index - b.index)
               .map((m) => (
-                <MediaThumb key={m.id} media={m} canReveal={canReveal} />
+                <MediaThumb key={m.id} media={m} canReveal={canReveal} onRevealed={reload} />
               ))}
           </div>
         ) : null}
@@ -155,6 +163,16 @@ function ItemView({ detail }: { detail: ItemDetail }) {
       <Section title="Signals" id="signals" aside={<span className="muted small">{signals.length}</span>}>
         <SignalsTable signals={signals} />
       </Section>
+
+      {detail.reviewTasks?.length ? (
+        <Section
+          title="Review tasks"
+          id="review"
+          aside={<span className="muted small">{detail.reviewTasks.length}</span>}
+        >
+          <ReviewTasksTable tasks={detail.reviewTasks} />
+        </Section>
+      ) : null}
 
       <Section title="Actions" id="actions" aside={<span className="muted small">{actions.length}</span>}>
         <ActionsTable actions={actions} />

@@ -1,0 +1,85 @@
+import type { MultipartFile } from '@fastify/multipart';
+import { z } from 'zod';
+import type { Haven } from '../../app.js';
+import { principalLabel } from '../../auth/service.js';
+import { type ItemInput, itemInputSchema, MAX_MEDIA_PARTS } from '../../core/item-input.js';
+import { ITEM_KINDS } from '../../core/types.js';
+import { metrics } from '../../metrics.js';
+import { itemView } from '../../pipeline/item-view.js';
+import { searchItems } from '../../store/repos/items.js';
+import { HttpError, zodToHttp } from '../errors.js';
+import { presentItemView, presentSummary } from '../present.js';
+import type { RouteTable } from '../route.js';
+
+const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+const ingestOut = z.object({ itemId: z.string(), externalId: z.string(), duplicate: z.boolean(), status: z.string() });
+
+export function itemRoutes(routes: RouteTable, haven: Haven): void {
+  routes.add({
+    method: 'POST', url: '/v1/items', tag: 'items', access: 'items:write', status: 202, rawBody: true,
+    summary: 'Submit an item (JSON with base64 media, or multipart with an `item` JSON field and `media` files). Idempotent on externalId + content.',
+    response: ingestOut,
+    async handler({ req, principal }) {
+      const raw = req.isMultipart() ? await readMultipart(req.parts()) : req.body;
+      const parsed = itemInputSchema.safeParse(raw);
+      if (!parsed.success) throw zodToHttp(parsed.error, 'body');
+      const prepared = await haven.ingestor.prepare(parsed.data);
+      const [result] = await haven.ingestor.ingest([prepared], principal ? principalLabel(principal) : 'anonymous');
+      if (!result) throw new Error('ingest returned no result');
+      metrics.itemsIngested.inc({ result: result.duplicate ? 'duplicate' : 'new' });
+      return { ...result, status: result.duplicate ? 'duplicate' : 'accepted' };
+    },
+  });
+
+  routes.add({
+    method: 'GET', url: '/v1/items', tag: 'items', access: 'items:read', summary: 'Search items, newest first',
+    query: z.strictObject({
+      q: z.string().max(256).optional(),
+      verdict: z.enum(['violating', 'needs_review', 'no_violation']).optional(),
+      status: z.enum(['pending', 'processed', 'failed']).optional(),
+      category: z.string().max(16).optional(),
+      kind: z.enum(ITEM_KINDS).optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      cursor: z.string().max(64).optional(),
+    }),
+    async handler({ query }) {
+      const rows = await searchItems(haven.store.db, { ...query, limit: query.limit + 1, before: query.cursor });
+      const page = rows.slice(0, query.limit);
+      return { items: page.map(presentSummary), nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+    },
+  });
+
+  routes.add({
+    method: 'GET', url: '/v1/items/:id', tag: 'items', access: 'items:read', params: idParams,
+    summary: 'An item with its signals, decision, actions and full event trace',
+    async handler({ params }) {
+      const view = await itemView(haven.store, params.id);
+      if (!view) throw new HttpError(404, 'not_found', `item ${params.id} not found`);
+      return presentItemView(view);
+    },
+  });
+}
+
+/** Multipart: one `item` field holding the JSON, and up to MAX_MEDIA_PARTS files. */
+async function readMultipart(parts: AsyncIterableIterator<MultipartFile | { type: 'field'; fieldname: string; value: unknown }>): Promise<unknown> {
+  let item: Record<string, unknown> | null = null;
+  const media: ItemInput['media'] = [];
+  for await (const part of parts) {
+    if (part.type === 'file') {
+      if (media.length >= MAX_MEDIA_PARTS) throw new HttpError(400, 'invalid_request', `at most ${MAX_MEDIA_PARTS} media files`);
+      const buf = await part.toBuffer();
+      media.push({ data: buf.toString('base64'), mime: part.mimetype, name: part.filename });
+    } else if (part.fieldname === 'item') {
+      try {
+        item = JSON.parse(String(part.value)) as Record<string, unknown>;
+      } catch (e) {
+        throw new HttpError(400, 'invalid_request', `the item field is not valid JSON: ${(e as Error).message}`);
+      }
+    } else {
+      throw new HttpError(400, 'invalid_request', `unknown multipart field ${part.fieldname}; send "item" and "media"`);
+    }
+  }
+  if (!item) throw new HttpError(400, 'invalid_request', 'multipart body needs an "item" field with the item JSON');
+  return media.length > 0 ? { ...item, media: [...((item.media as unknown[]) ?? []), ...media] } : item;
+}

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Haven } from '../app.js';
+import { metrics } from '../metrics.js';
+import { HAVEN_VERSION } from '../version.js';
+import { authenticator } from './authn.js';
+import { errorHandler, HttpError } from './errors.js';
+import { RouteTable } from './route.js';
+import { authRoutes } from './routes/auth.js';
+import { bankRoutes } from './routes/banks.js';
+import { configRoutes } from './routes/config.js';
+import { demoPlatformReceiver } from './routes/demo-platform.js';
+import { itemRoutes } from './routes/items.js';
+import { mediaRoutes } from './routes/media.js';
+import { opsRoutes } from './routes/ops.js';
+
+export interface ServerOptions {
+  /** Serve the built web UI from this folder (defaults to web/dist when it exists). */
+  webRoot?: string | null;
+  /** Secret of the built-in demo platform receiver, when the demo runs without a real webhook. */
+  demoWebhookSecret?: string;
+  secureCookies?: boolean;
+}
+
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export async function buildServer(haven: Haven, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: haven.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: haven.config.maxBodyBytes,
+    logController: new LogController({ disableRequestLogging: haven.config.logLevel !== 'debug' && haven.config.logLevel !== 'trace' }),
+    trustProxy: false,
+  });
+  app.setErrorHandler(errorHandler);
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: haven.config.maxBodyBytes, files: 10, fields: 5, fieldSize: 1024 * 1024 },
+    throwFileSizeLimit: true,
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    if (req.url.startsWith('/v1/')) reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const routes = new RouteTable(app, authenticator(haven.auth));
+  opsRoutes(routes, haven);
+  authRoutes(routes, haven, opts.secureCookies ?? false);
+  itemRoutes(routes, haven);
+  mediaRoutes(routes, haven);
+  bankRoutes(routes, haven);
+  configRoutes(routes, haven);
+  const openapi = routes.openapi({ title: 'Haven API', version: HAVEN_VERSION });
+  app.get('/openapi.json', async () => openapi);
+  if (opts.demoWebhookSecret) demoPlatformReceiver(app, opts.demoWebhookSecret);
+
+  const webRoot = opts.webRoot === undefined ? (existsSync(DEFAULT_WEB_ROOT) ? DEFAULT_WEB_ROOT : null) : opts.webRoot;
+  if (webRoot) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
+    app.setNotFoundHandler((req, reply) => {
+      // The UI routes on the client: any unknown page path gets index.html; unknown API paths get a JSON 404.
+      if (req.method === 'GET' && !req.url.startsWith('/v1/') && !req.url.includes('.')) return reply.sendFile('index.html');
+      errorHandler(new HttpError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`), req, reply);
+    });
+  } else {
+    app.setNotFoundHandler((req, reply) => errorHandler(new HttpError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`), req, reply));
+  }
+  return app;
+}

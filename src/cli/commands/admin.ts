@@ -1,0 +1,167 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { bankEntryInputSchema, type BankEntryInput } from '../../banks/service.js';
+import { ROLES } from '../../core/roles.js';
+import { DEMO_PASSWORD, seedDemo } from '../../demo/seed.js';
+import { verifyAudit } from '../../store/repos/audit.js';
+import { getBankByName, listBankEntries } from '../../store/repos/banks.js';
+import { replayDeadActions } from '../../store/repos/outbox.js';
+import { withHaven } from '../context.js';
+
+const CLI_ACTOR = `cli:${process.env.USER ?? 'operator'}`;
+
+export function bankCommands(program: Command): void {
+  const bank = program.command('bank').description('hash banks: import and export entries');
+  bank
+    .command('import')
+    .argument('<file>', 'CSV (hash_type,hash,category,classification,label) or JSONL ({hashType,hash,category,...})')
+    .requiredOption('--bank <name>', 'bank to import into (created if missing)')
+    .option('--source <source>', 'where the list comes from, for a new bank', 'import')
+    .action(async (file: string, o: { bank: string; source: string }) => {
+      const { entries, problems } = parseBankFile(readFileSync(file, 'utf8'), file.endsWith('.jsonl') || file.endsWith('.json'));
+      if (problems.length > 0) {
+        throw new Error(`${problems.length} bad line(s), nothing imported:\n${problems.slice(0, 20).join('\n')}`);
+      }
+      await withHaven(async (haven) => {
+        const b = (await getBankByName(haven.store.db, o.bank)) ?? (await haven.banks.create({ name: o.bank, description: '', source: o.source }, CLI_ACTOR));
+        let added = 0;
+        for (let i = 0; i < entries.length; i += 5000) added += (await haven.banks.addEntries(b.id, entries.slice(i, i + 5000), CLI_ACTOR)).length;
+        process.stdout.write(`bank ${b.name}: ${added} added, ${entries.length - added} already present\n`);
+      });
+    });
+  bank
+    .command('export')
+    .argument('<name>', 'bank name')
+    .option('--out <file>', 'write here instead of standard output')
+    .option('--format <format>', 'csv or jsonl', 'csv')
+    .action(async (name: string, o: { out?: string; format: string }) => {
+      await withHaven(async (haven) => {
+        const b = await getBankByName(haven.store.db, name);
+        if (!b) throw new Error(`no bank named ${name}`);
+        const lines: string[] = o.format === 'csv' ? ['hash_type,hash,category,classification,label'] : [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await listBankEntries(haven.store.db, b.id, { limit: 5000, after });
+          if (page.length === 0) break;
+          for (const e of page) {
+            lines.push(o.format === 'csv'
+              ? [e.hashType, e.hash, e.category, e.classification ?? '', csvField(e.label ?? '')].join(',')
+              : JSON.stringify({ hashType: e.hashType, hash: e.hash, category: e.category, classification: e.classification, label: e.label }));
+          }
+          after = page.at(-1)?.id;
+        }
+        const text = `${lines.join('\n')}\n`;
+        if (o.out) writeFileSync(o.out, text);
+        else process.stdout.write(text);
+      });
+    });
+}
+
+export function parseBankFile(text: string, jsonl: boolean): { entries: BankEntryInput[]; problems: string[] } {
+  const entries: BankEntryInput[] = [];
+  const problems: string[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (line.trim() === '' || (!jsonl && i === 0 && line.startsWith('hash_type'))) return;
+    let raw: unknown;
+    if (jsonl) {
+      try {
+        raw = JSON.parse(line);
+      } catch (e) {
+        problems.push(`line ${i + 1}: not JSON (${(e as Error).message})`);
+        return;
+      }
+    } else {
+      const [hashType, hash, category, classification, ...label] = line.split(',');
+      raw = {
+        hashType, hash, category, ...(classification ? { classification } : {}),
+        ...(label.length ? { label: label.join(',').replace(/^"|"$/g, '').replace(/""/g, '"') } : {}),
+      };
+    }
+    const r = bankEntryInputSchema.safeParse(raw);
+    if (r.success) entries.push(r.data);
+    else problems.push(`line ${i + 1}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+  });
+  return { entries, problems };
+}
+
+function csvField(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+export function adminCommands(program: Command): void {
+  const users = program.command('users').description('people who log in to the web UI');
+  users
+    .command('add')
+    .requiredOption('--email <email>')
+    .requiredOption('--name <name>')
+    .requiredOption('--role <roles>', `comma-separated: ${ROLES.join(', ')}`)
+    .option('--password-env <var>', 'read the password from this environment variable', 'HAVEN_NEW_PASSWORD')
+    .action(async (o: { email: string; name: string; role: string; passwordEnv: string }) => {
+      const password = process.env[o.passwordEnv];
+      if (!password) throw new Error(`set the password in $${o.passwordEnv} (kept out of shell history and process lists)`);
+      await withHaven(async (haven) => {
+        const u = await haven.auth.createUser({ email: o.email, name: o.name, password, roles: o.role.split(',').map((r) => r.trim()) }, CLI_ACTOR);
+        process.stdout.write(`added ${u.email} (${u.roles.join(', ')}) as ${u.id}\n`);
+      });
+    });
+
+  const keys = program.command('keys').description('API keys for platform clients');
+  keys
+    .command('create')
+    .requiredOption('--name <name>', 'who the key is for, e.g. platform-ingest')
+    .option('--scopes <scopes>', 'comma-separated permissions', 'items:write,items:read')
+    .action(async (o: { name: string; scopes: string }) => {
+      await withHaven(async (haven) => {
+        const { key, record } = await haven.auth.createApiKey({ name: o.name, scopes: o.scopes.split(',').map((s) => s.trim()) }, CLI_ACTOR);
+        process.stdout.write(`${key}\n`);
+        process.stderr.write(`created API key ${record.id} (${record.scopes.join(', ')}); it is shown only this once\n`);
+      });
+    });
+
+  program
+    .command('audit')
+    .description('the audit log of human actions')
+    .command('verify')
+    .description('check the hash chain: detects an edited or deleted row')
+    .action(async () => {
+      await withHaven(async (haven) => {
+        const r = await verifyAudit(haven.store.db);
+        if (r.ok) process.stdout.write(`audit log intact: ${r.rows} rows\n`);
+        else {
+          for (const p of r.problems) process.stdout.write(`row ${p.seq}: ${p.problem}\n`);
+          process.stdout.write(`audit log BROKEN: ${r.problems.length} problem(s) in ${r.rows} rows\n`);
+          process.exitCode = 2;
+        }
+      });
+    });
+
+  program
+    .command('demo')
+    .description('the synthetic demo world')
+    .command('seed')
+    .option('--accounts <n>', 'number of accounts', '200')
+    .option('--seed <s>', 'random seed: the same seed gives the same world', '1')
+    .action(async (o: { accounts: string; seed: string }) => {
+      await withHaven(async (haven) => {
+        const r = await seedDemo(haven, { accounts: Number(o.accounts), seed: Number(o.seed) });
+        process.stdout.write(
+          `demo world: ${r.accounts} accounts, ${r.items} items (${r.newItems} new), ${r.bankEntries} bank entries added, ${r.users} users added` +
+            `${r.users ? ` (password "${DEMO_PASSWORD}")` : ''}\nitems are processed by a running \`haven serve\`\n`,
+        );
+      });
+    });
+
+  program
+    .command('outbox')
+    .description('the webhook outbox')
+    .command('replay')
+    .description('put dead actions back in line for delivery')
+    .option('--id <ids>', 'comma-separated action ids (default: every dead action)')
+    .action(async (o: { id?: string }) => {
+      await withHaven(async (haven) => {
+        const n = await replayDeadActions(haven.store.db, haven.clock.now(), o.id?.split(','));
+        process.stdout.write(`${n} action(s) queued for delivery again\n`);
+      });
+    });
+}

@@ -1,0 +1,16 @@
+import { pino } from 'pino';
+import { type Haven, openHaven, type OpenOptions } from '../app.js';
+import { loadConfig } from '../config.js';
+
+/** Opens Haven for a CLI command, runs it, and always closes the database. */
+export async function withHaven<T>(fn: (h: Haven) => Promise<T>, opts: OpenOptions = {}): Promise<T> {
+  const config = loadConfig();
+  const haven = await openHaven(config, { logger: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }), ...opts });
+  try {
+    return await fn(haven);
+  } finally {
+    await haven.close();
+  }
+}
+
+/** A CLI failure the user can act on: printed without a stack trace, exit code 1. */

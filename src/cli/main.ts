@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { HAVEN_VERSION } from '../version.js';
+import { adminCommands, bankCommands } from './commands/admin.js';
+import { ingestCommand } from './commands/ingest.js';
+import { itemCommand } from './commands/item.js';
+import { serveCommand } from './commands/serve.js';
+
+const program = new Command()
+  .name('haven')
+  .description('Haven: child-safety operations. Configuration comes from HAVEN_* environment variables (see README).')
+  .version(HAVEN_VERSION);
+
+serveCommand(program);
+ingestCommand(program);
+itemCommand(program);
+bankCommands(program);
+adminCommands(program);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`haven: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import type { Haven } from '../app.js';
+
+export interface BackgroundWork {
+  stop(): Promise<void>;
+  /** Resolves when no job is pending or leased and the outbox holds nothing due. */
+  idle(): Promise<void>;
+}
+
+/**
+ * Runs the pipeline worker and the webhook outbox until stopped. Each loop sleeps briefly when it finds no work
+ * and backs off after an error, so a database outage slows it down instead of spinning.
+ */
+export function startBackgroundWork(haven: Haven, opts: { pipeline: boolean; outbox: boolean; idleMs?: number }): BackgroundWork {
+  let stopping = false;
+  const idleMs = opts.idleMs ?? 200;
+  const waiters: (() => void)[] = [];
+  let pipelineIdle = !opts.pipeline;
+  let outboxIdle = !opts.outbox || !haven.outbox;
+
+  const notify = () => {
+    if (pipelineIdle && outboxIdle) while (waiters.length) waiters.shift()?.();
+  };
+
+  async function loop(name: string, step: () => Promise<number>, setIdle: (idle: boolean) => void): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      try {
+        const n = await step();
+        failures = 0;
+        setIdle(n === 0);
+        notify();
+        if (n === 0) await sleep(idleMs);
+      } catch (e) {
+        failures++;
+        haven.logger.error({ err: e, loop: name }, 'background loop failed; backing off');
+        await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  const running: Promise<void>[] = [];
+  if (opts.pipeline) running.push(loop('pipeline', () => haven.worker.runOnce(), (v) => { pipelineIdle = v; }));
+  const outbox = haven.outbox;
+  if (opts.outbox && outbox) running.push(loop('outbox', () => outbox.runOnce(), (v) => { outboxIdle = v; }));
+
+  return {
+    async stop() {
+      stopping = true;
+      await Promise.all(running);
+    },
+    idle() {
+      if (pipelineIdle && outboxIdle) return Promise.resolve();
+      return new Promise((r) => waiters.push(r));
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
