@@ -1,0 +1,5 @@
+import type { Scenario } from '../types.js';
+import { ingestScenario } from './ingest.js';
+
+/** Every scenario, in the order `npm run bench` runs them. Add new ones here. */
+export const scenarios: readonly Scenario[] = [ingestScenario];
