@@ -5,7 +5,7 @@
  *   --list      list the scenarios
  * Scenarios live in bench/scenarios/ and are registered in bench/scenarios/index.ts.
  */
-import { cpus, platform, arch, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
 import { scenarios } from './scenarios/index.js';
@@ -18,6 +18,8 @@ interface Machine {
   os: string;
   node: string;
   sqlite: string;
+  /** 1-minute load average when the run started; other processes on the machine inflate wall-clock numbers. */
+  loadAverage: number;
 }
 
 interface Outcome {
@@ -42,6 +44,7 @@ function machine(): Machine {
     os: `${platform()} ${arch()}`,
     node: process.version,
     sqlite,
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
@@ -72,6 +75,11 @@ const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 function report(m: Machine, outcomes: Outcome[]): string {
   const out: string[] = [];
   out.push(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, ${m.os}, node ${m.node}, SQLite ${m.sqlite}`);
+  const endLoad = loadavg()[0] ?? 0;
+  out.push(`load average (1 min): ${m.loadAverage.toFixed(2)} at start, ${endLoad.toFixed(2)} at end`);
+  if (Math.max(m.loadAverage, endLoad) > m.cores * 0.75) {
+    out.push('WARNING: the machine was busy; wall-clock seconds are inflated by other processes, compare the cpu s column');
+  }
   for (const o of outcomes) {
     out.push('', `== ${o.scenario}: ${o.description}`);
     if (!o.ok || !o.result) {
@@ -81,10 +89,11 @@ function report(m: Machine, outcomes: Outcome[]): string {
     const r = o.result;
     out.push(`params: ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     const w = Math.max(5, ...r.phases.map((p) => p.label.length));
-    out.push(`${'phase'.padEnd(w)}  ${'items'.padStart(10)}  ${'seconds'.padStart(9)}  ${'items/s'.padStart(10)}`);
+    out.push(`${'phase'.padEnd(w)}  ${'items'.padStart(10)}  ${'seconds'.padStart(9)}  ${'items/s'.padStart(10)}  ${'cpu s'.padStart(7)}`);
     for (const p of r.phases) {
       const rate = p.seconds > 0 ? p.items / p.seconds : Number.POSITIVE_INFINITY;
-      out.push(`${p.label.padEnd(w)}  ${fmtInt(p.items).padStart(10)}  ${p.seconds.toFixed(2).padStart(9)}  ${fmtInt(rate).padStart(10)}`);
+      const cpu = p.cpuSeconds === undefined ? '' : p.cpuSeconds.toFixed(2);
+      out.push(`${p.label.padEnd(w)}  ${fmtInt(p.items).padStart(10)}  ${p.seconds.toFixed(2).padStart(9)}  ${fmtInt(rate).padStart(10)}  ${cpu.padStart(7)}`);
     }
     for (const ratio of r.ratios) out.push(`${ratio.label}: ${ratio.value.toFixed(2)}x`);
     out.push(`counts: ${Object.entries(r.counts).map(([k, v]) => `${k}=${fmtInt(v)}`).join(' ')}`);

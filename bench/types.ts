@@ -12,6 +12,8 @@ export interface Phase {
   label: string;
   items: number;
   seconds: number;
+  /** Process CPU time (user + system, all threads) over the phase; well below `seconds` means waiting on I/O. */
+  cpuSeconds?: number;
 }
 
 export interface Ratio {

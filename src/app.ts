@@ -40,7 +40,8 @@ export interface OpenOptions {
 
 /** Opens the store, brings the schema and default configuration up to date, and wires the services. */
 export async function openHaven(config: HavenConfig, opts: OpenOptions = {}): Promise<Haven> {
-  const logger = opts.logger ?? pino({ level: config.logLevel });
+  // Synchronous writes: the lines before a crash are the ones an operator needs.
+  const logger = opts.logger ?? pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
   const clock = opts.clock ?? systemClock;
   const store = openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   try {
@@ -60,8 +61,8 @@ export async function openHaven(config: HavenConfig, opts: OpenOptions = {}): Pr
     logger,
     keys,
     ingestor: new Ingestor(store, { maxImagePixels: config.maxImagePixels, hashOnly: config.hashOnly, keys, clock, version: HAVEN_VERSION }),
-    worker: new PipelineWorker(store, { batchSize: config.workerBatch, leaseMs: 60_000, maxAttempts: 5, clock, logger }),
-    outbox: webhook ? new WebhookOutbox(store, { ...webhook, clock, logger }) : null,
+    worker: new PipelineWorker(store, { batchSize: config.workerBatch, leaseMs: config.leaseMs, maxAttempts: 5, clock, logger }),
+    outbox: webhook ? new WebhookOutbox(store, { ...webhook, clock, logger, leaseMs: config.leaseMs }) : null,
     auth: new AuthService(store, clock),
     banks: new BankService(store, clock),
     configs: new ConfigService(store, clock),

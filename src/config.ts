@@ -23,6 +23,8 @@ const envSchema = z.object({
   HAVEN_DEMO: bool.default(true),
   HAVEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HAVEN_WORKER_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+  /** How long a worker holds a job or a delivery before another may take it over (its holder presumed dead). */
+  HAVEN_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 });
 
 export interface HavenConfig {
@@ -40,6 +42,7 @@ export interface HavenConfig {
   demo: boolean;
   logLevel: string;
   workerBatch: number;
+  leaseMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HavenConfig> = {}): HavenConfig {
@@ -65,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demo: e.HAVEN_DEMO,
     logLevel: e.HAVEN_LOG_LEVEL,
     workerBatch: e.HAVEN_WORKER_BATCH,
+    leaseMs: e.HAVEN_LEASE_MS,
     ...overrides,
   };
 }

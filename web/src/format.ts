@@ -3,13 +3,13 @@
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-export function formatTime(iso: string | number | null | undefined): string {
+export function formatTime(iso: string | number | null | undefined, opts: { zone?: boolean } = {}): string {
   if (iso === null || iso === undefined || iso === '') return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
   return (
     `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${opts.zone === false ? '' : ' UTC'}`
   );
 }
 

@@ -49,5 +49,6 @@ export function serveCommand(program: Command): void {
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      log.info({ role: o.role, pid: process.pid }, 'started');
     });
 }

@@ -39,7 +39,7 @@ export function SignalsTable({ signals }: { signals: Signal[] }) {
                   </div>
                 ) : null}
               </td>
-              <td>
+              <td className="nowrap">
                 {s.evidence?.bankEntryId ? (
                   s.evidence.bankId ? (
                     <Link to={`/banks/${encodeURIComponent(s.evidence.bankId)}`} title="Open bank">
@@ -85,7 +85,7 @@ export function ActionsTable({ actions }: { actions: Action[] }) {
                 <span className={`badge action-${a.status}`}>{humanize(a.status)}</span>
                 {a.lastError ? <div className="small error-text">{a.lastError}</div> : null}
               </td>
-              <td>
+              <td className="nowrap">
                 <Mono value={a.idempotencyKey} short={16} />
               </td>
               <td className="num">{a.attempts}</td>

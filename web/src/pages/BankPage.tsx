@@ -107,7 +107,7 @@ export function BankPage({ id }: { id: string }) {
                 {entries.map((entry) => (
                   <tr key={entry.id} data-entry-id={entry.id}>
                     <td className="mono">{entry.hashType}</td>
-                    <td>
+                    <td className="nowrap">
                       <Mono value={entry.hash} short={entry.hashType === 'sha256' ? 16 : undefined} copy />
                     </td>
                     <td className="mono">{entry.category}</td>

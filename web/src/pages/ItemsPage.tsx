@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, type ItemSummary } from '../api.js';
-import { Chip, Empty, ErrorBox, Loading, Mono, VerdictBadge } from '../components/ui.js';
+import { Empty, ErrorBox, Loading, Mono, VerdictBadge } from '../components/ui.js';
 import { formatTime, humanize } from '../format.js';
 import { useDocumentTitle } from '../hooks.js';
 import { Link, navigate, useLocation } from '../router.js';
@@ -159,7 +159,7 @@ export function ItemsPage() {
                 <th>Surface</th>
                 <th>Kind</th>
                 <th>Author</th>
-                <th>Created</th>
+                <th>Created (UTC)</th>
                 <th>Verdict</th>
                 <th>Category</th>
                 <th>Severity</th>
@@ -206,15 +206,17 @@ function ItemRow({ item }: { item: ItemSummary }) {
       <td className="nowrap">
         {humanize(item.kind)}
         {item.mediaCount > 0 ? (
-          <Chip tone="muted" title="Media parts (blurred until revealed)">
+          <div className="small muted" title="Media parts (blurred until revealed)">
             {item.mediaCount} media
-          </Chip>
+          </div>
         ) : null}
       </td>
       <td className="nowrap">
         <Mono value={item.authorExternalId} short={14} />
       </td>
-      <td className="nowrap">{formatTime(item.createdAt)}</td>
+      <td className="nowrap" title={item.createdAt}>
+        {formatTime(item.createdAt, { zone: false })}
+      </td>
       <td>
         {item.status === 'processed' || item.verdict ? (
           <VerdictBadge verdict={item.verdict} />
