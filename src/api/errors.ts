@@ -17,24 +17,39 @@ export function zodToHttp(e: ZodError, where: string): HttpError {
   return new HttpError(400, 'invalid_request', message, issues);
 }
 
-/** Every error leaves as `{ error: { code, message } }`; unexpected ones are logged and never leak internals. */
-export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
-  const send = (status: number, code: string, message: string, issues?: unknown[]) =>
-    void reply.status(status).send({ error: { code, message, ...(issues ? { issues } : {}) } });
-  if (err instanceof HttpError) return send(err.status, err.code, err.message, err.issues);
+interface ErrorAnswer {
+  status: number;
+  code: string;
+  message: string;
+  issues?: unknown[];
+}
+
+/** Maps an error to what the caller is told; null for an unexpected error (a bug), which is logged instead. */
+function answerFor(err: FastifyError | Error): ErrorAnswer | null {
+  if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) };
   if (err instanceof ZodError) {
     const h = zodToHttp(err, 'body');
-    return send(400, h.code, h.message, h.issues);
+    return { status: 400, code: h.code, message: h.message, ...(h.issues ? { issues: h.issues } : {}) };
   }
-  if (err instanceof MediaError) return send(422, 'invalid_media', err.message);
-  if (err instanceof BankError) return send(err.status, err.status === 404 ? 'not_found' : 'conflict', err.message);
-  if (err instanceof AuthError) return send(400, 'invalid_request', err.message);
+  if (err instanceof MediaError) return { status: 422, code: 'invalid_media', message: err.message };
+  if (err instanceof BankError) return { status: err.status, code: err.status === 404 ? 'not_found' : 'conflict', message: err.message };
+  if (err instanceof AuthError) return { status: 400, code: 'invalid_request', message: err.message };
   const fe = err as FastifyError;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : (fe.code ?? 'bad_request').toLowerCase();
-    return send(fe.statusCode, code, fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.message.includes('JSON')
-      ? `body is not valid JSON: ${fe.message}` : fe.message);
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: fe.statusCode, code: 'body_too_large', message: `request body is too large (limit ${fe.message.match(/\d+/)?.[0] ?? 'configured'} bytes)` };
+    const json = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.message.includes('JSON');
+    return { status: fe.statusCode, code: (fe.code ?? 'bad_request').toLowerCase(), message: json ? `body is not valid JSON: ${fe.message}` : fe.message };
   }
-  req.log.error({ err }, 'unhandled error');
-  send(500, 'internal', 'internal error; it has been logged');
+  return null;
+}
+
+/** Every error leaves as `{ error: { code, message } }`; unexpected ones are logged and never leak internals. */
+export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
+  let answer = answerFor(err);
+  if (!answer) {
+    req.log.error({ err }, 'unhandled error');
+    answer = { status: 500, code: 'internal', message: 'internal error; it has been logged' };
+  }
+  const { status, ...body } = answer;
+  void reply.status(status).send({ error: body });
 }

@@ -1,6 +1,6 @@
 // Session state shared by the whole app.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, ApiError, onUnauthorized, type Session, setCsrfToken, type User } from './api.js';
+import { ApiError, api, onUnauthorized, type Session, setCsrfToken, type User } from './api.js';
 import { navigate } from './router.js';
 
 type SessionState =
