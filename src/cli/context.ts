@@ -12,5 +12,3 @@ export async function withHaven<T>(fn: (h: Haven) => Promise<T>, opts: OpenOptio
     await haven.close();
   }
 }
-
-/** A CLI failure the user can act on: printed without a stack trace, exit code 1. */

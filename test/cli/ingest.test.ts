@@ -139,7 +139,7 @@ test('haven ingest refuses a missing file', async (t) => {
   assert.match(r.stderr, /^haven: no such file: .*nope\.jsonl\n$/);
 });
 
-test('a rerun with --restart does not duplicate the rejected-lines report', { todo: 'ingest appends to FILE.rejected.jsonl on every run' }, async (t) => {
+test('a rerun with --restart does not duplicate the rejected-lines report', async (t) => {
   const { fixture, haven } = await setup(t);
   await haven('ingest', fixture.file, '--no-progress');
   await haven('ingest', fixture.file, '--no-progress', '--restart');
@@ -168,8 +168,9 @@ test('haven item shows a pending item, then its decision once a worker has run',
   t.after(() => db.close());
   await waitFor('every item processed', async () => {
     const row = await db.db.selectFrom('items').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
-    if (worker.child.exitCode !== null) throw new Error(`worker exited early: ${worker.stderr()}`);
-    return Number(row.n) === 0;
+    if (Number(row.n) === 0) return true;
+    if (worker.child.exitCode !== null) throw new Error(`worker exited (${worker.child.exitCode}) with ${row.n} items pending: ${worker.stderr()}`);
+    return false;
   }, { timeoutMs: 60_000, intervalMs: 200 });
 
   const json = await haven('item', 'msg-0007', '--json');
@@ -191,7 +192,20 @@ test('haven item shows a pending item, then its decision once a worker has run',
   assert.deepEqual(stopped, { code: 0, signal: null }, 'the worker shuts down cleanly on SIGTERM');
 });
 
-test('haven item finds an item by external id even when a newer item mentions that id', { todo: 'item command takes only the newest full-text match' }, async (t) => {
+test('haven serve --role worker waits for work when idle and stops on SIGTERM', {
+  timeout: 60_000,
+}, async (t) => {
+  const dataDir = tempDir(t);
+  const worker = startHavenProcess(t, ['serve', '--role', 'worker'], { dataDir, env: { HAVEN_LOG_LEVEL: 'info' } });
+  await waitFor('the worker to start', () => worker.stdout().includes('"msg":"started"') || worker.child.exitCode !== null, { timeoutMs: 30_000 });
+  // Several idle polls (200 ms apart) go by: a worker with nothing to do must keep waiting, not exit.
+  const early = await Promise.race([worker.exited, new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
+  assert.equal(early, null, `the idle worker exited on its own: ${JSON.stringify(early)}`);
+  assert.deepEqual(await worker.stop('SIGTERM'), { code: 0, signal: null });
+  assert.match(worker.stdout(), /SIGTERM: shutting down/);
+});
+
+test('haven item finds an item by external id even when a newer item mentions that id', async (t) => {
   const dataDir = tempDir(t);
   const file = join(tempDir(t, 'haven-cli-input-'), 'items.jsonl');
   writeFileSync(file, [

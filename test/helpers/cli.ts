@@ -74,6 +74,8 @@ export interface BackgroundHaven {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
+  /** Resolves when the process exits. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends the signal (SIGTERM by default) and waits for the exit; SIGKILL if it does not exit within graceMs. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -105,7 +107,7 @@ export function startHavenProcess(
     return exited;
   };
   t.after(() => stop('SIGKILL'));
-  return { child, stdout: () => out, stderr: () => err, stop };
+  return { child, stdout: () => out, stderr: () => err, exited, stop };
 }
 
 /** Polls `probe` until it returns something other than undefined/false, or fails after timeoutMs. */

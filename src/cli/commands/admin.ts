@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { bankEntryInputSchema, type BankEntryInput } from '../../banks/service.js';
+import { formatBankFile, parseBankFile } from '../../banks/files.js';
 import { ROLES } from '../../core/roles.js';
 import { DEMO_PASSWORD, seedDemo } from '../../demo/seed.js';
 import { verifyAudit } from '../../store/repos/audit.js';
@@ -18,7 +18,7 @@ export function bankCommands(program: Command): void {
     .requiredOption('--bank <name>', 'bank to import into (created if missing)')
     .option('--source <source>', 'where the list comes from, for a new bank', 'import')
     .action(async (file: string, o: { bank: string; source: string }) => {
-      const { entries, problems } = parseBankFile(readFileSync(file, 'utf8'), file.endsWith('.jsonl') || file.endsWith('.json'));
+      const { entries, problems } = parseBankFile(readFileSync(file, 'utf8'), file.endsWith('.jsonl') || file.endsWith('.json') ? 'jsonl' : 'csv');
       if (problems.length > 0) {
         throw new Error(`${problems.length} bad line(s), nothing imported:\n${problems.slice(0, 20).join('\n')}`);
       }
@@ -38,55 +38,20 @@ export function bankCommands(program: Command): void {
       await withHaven(async (haven) => {
         const b = await getBankByName(haven.store.db, name);
         if (!b) throw new Error(`no bank named ${name}`);
-        const lines: string[] = o.format === 'csv' ? ['hash_type,hash,category,classification,label'] : [];
+        if (o.format !== 'csv' && o.format !== 'jsonl') throw new Error(`--format must be csv or jsonl, not ${o.format}`);
+        let text = '';
         let after: string | undefined;
         for (;;) {
           const page = await listBankEntries(haven.store.db, b.id, { limit: 5000, after });
+          if (page.length === 0 && after !== undefined) break;
+          text += formatBankFile(page, o.format, after === undefined);
           if (page.length === 0) break;
-          for (const e of page) {
-            lines.push(o.format === 'csv'
-              ? [e.hashType, e.hash, e.category, e.classification ?? '', csvField(e.label ?? '')].join(',')
-              : JSON.stringify({ hashType: e.hashType, hash: e.hash, category: e.category, classification: e.classification, label: e.label }));
-          }
           after = page.at(-1)?.id;
         }
-        const text = `${lines.join('\n')}\n`;
         if (o.out) writeFileSync(o.out, text);
         else process.stdout.write(text);
       });
     });
-}
-
-export function parseBankFile(text: string, jsonl: boolean): { entries: BankEntryInput[]; problems: string[] } {
-  const entries: BankEntryInput[] = [];
-  const problems: string[] = [];
-  const lines = text.split(/\r?\n/);
-  lines.forEach((line, i) => {
-    if (line.trim() === '' || (!jsonl && i === 0 && line.startsWith('hash_type'))) return;
-    let raw: unknown;
-    if (jsonl) {
-      try {
-        raw = JSON.parse(line);
-      } catch (e) {
-        problems.push(`line ${i + 1}: not JSON (${(e as Error).message})`);
-        return;
-      }
-    } else {
-      const [hashType, hash, category, classification, ...label] = line.split(',');
-      raw = {
-        hashType, hash, category, ...(classification ? { classification } : {}),
-        ...(label.length ? { label: label.join(',').replace(/^"|"$/g, '').replace(/""/g, '"') } : {}),
-      };
-    }
-    const r = bankEntryInputSchema.safeParse(raw);
-    if (r.success) entries.push(r.data);
-    else problems.push(`line ${i + 1}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
-  });
-  return { entries, problems };
-}
-
-function csvField(v: string): string {
-  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 export function adminCommands(program: Command): void {

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
@@ -32,6 +32,8 @@ export function ingestCommand(program: Command): void {
         if (cp.size === stat.size && cp.mtimeMs === stat.mtimeMs) startLine = cp.line;
         else process.stderr.write('the file changed since the checkpoint: starting from the top (already ingested items are recognised)\n');
       }
+      // A run from the first line reports every bad line afresh; a resumed run adds to the report it continues.
+      if (startLine === 0) rmSync(rejectedPath, { force: true });
       const totalLines = await countLines(file);
       await withHaven(async (haven) => {
         const bar = o.progress && process.stderr.isTTY

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { presentItemView } from '../../api/present.js';
 import { itemView, type ItemView } from '../../pipeline/item-view.js';
-import { searchItems } from '../../store/repos/items.js';
+import { findItemIdsByExternalId } from '../../store/repos/items.js';
 import { withHaven } from '../context.js';
 
 export function itemCommand(program: Command): void {
@@ -14,8 +14,9 @@ export function itemCommand(program: Command): void {
       await withHaven(async (haven) => {
         let view = await itemView(haven.store, id);
         if (!view) {
-          const [match] = await searchItems(haven.store.db, { q: id, limit: 1 });
-          if (match && match.externalId === id) view = await itemView(haven.store, match.id);
+          const [newest, ...older] = await findItemIdsByExternalId(haven.store.db, id);
+          if (newest) view = await itemView(haven.store, newest);
+          if (older.length > 0) process.stderr.write(`${older.length} older version(s) of ${id}: ${older.join(', ')}\n`);
         }
         if (!view) throw new Error(`no item with id or external id ${id}`);
         process.stdout.write(o.json ? `${JSON.stringify(presentItemView(view), null, 2)}\n` : renderTrace(view));

@@ -33,6 +33,9 @@ export function serveCommand(program: Command): void {
       }
       if (!haven.outbox && o.role !== 'api') log.warn('no webhook configured (HAVEN_WEBHOOK_URL): platform actions wait in the outbox');
       const work = o.role === 'api' ? null : startBackgroundWork(haven, { pipeline: true, outbox: true });
+      // The loops' idle timers do not hold the process open (so tests and scripts can exit); a worker without an
+      // HTTP server must stay up until it is told to stop.
+      const keepAlive = setInterval(() => {}, 60_000);
 
       if (config.demo && o.role !== 'worker' && !(await isDemoSeeded(haven)) && (await listUsers(haven.store.db)).length === 0) {
         log.info('first start: seeding the demo world (haven demo seed)...');
@@ -42,6 +45,7 @@ export function serveCommand(program: Command): void {
 
       const shutdown = async (signal: string) => {
         log.info(`${signal}: shutting down`);
+        clearInterval(keepAlive);
         await server?.close();
         await work?.stop();
         await haven.close();

@@ -61,6 +61,12 @@ export async function findItemIdByContent(q: Queryable, externalId: string, cont
   return (row?.id as ItemId | undefined) ?? null;
 }
 
+/** Every version of an item the platform knows by this id, newest first. */
+export async function findItemIdsByExternalId(q: Queryable, externalId: string): Promise<ItemId[]> {
+  const rows = await q.selectFrom('items').select('id').where('external_id', '=', externalId).orderBy('id', 'desc').execute();
+  return rows.map((r) => r.id as ItemId);
+}
+
 export async function getItems(q: Queryable, ids: readonly string[]): Promise<Item[]> {
   if (ids.length === 0) return [];
   const rows = await q.selectFrom('items').selectAll().where('id', 'in', [...ids]).execute();
