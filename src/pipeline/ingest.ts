@@ -9,7 +9,7 @@ import type { Store } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { upsertAccounts } from '../store/repos/accounts.js';
 import { appendEvents, type NewEvent } from '../store/repos/events.js';
-import { findItemIdByContent, insertItem } from '../store/repos/items.js';
+import { findItemIdsByContent, insertItems } from '../store/repos/items.js';
 import { enqueueJobs } from '../store/repos/jobs.js';
 import { putBlob } from '../store/repos/media-blobs.js';
 
@@ -74,23 +74,23 @@ export class Ingestor {
         })),
         now,
       );
-      const newItemIds: string[] = [];
+      const newItems: Item[] = [];
       const events: NewEvent[] = [];
-      const seenInBatch = new Map<string, ItemId>();
+      // One lookup for the whole batch; items repeated inside the batch are caught as they are added.
+      const known = await findItemIdsByContent(trx, prepared.map((p) => ({ externalId: p.input.externalId, contentDigest: p.digest })));
       for (const p of prepared) {
         const key = `${p.input.externalId}\u0000${p.digest}`;
-        const existing = seenInBatch.get(key) ?? (await findItemIdByContent(trx, p.input.externalId, p.digest));
+        const existing = known.get(key);
         if (existing) {
           results.push({ itemId: existing, externalId: p.input.externalId, duplicate: true });
           continue;
         }
         const item = this.toItem(p, accounts, now);
-        await insertItem(trx, item);
+        newItems.push(item);
         if (!this.opts.hashOnly && this.opts.keys) {
           for (const m of p.media) await putBlob(trx, m.sha256, seal(this.opts.keys, m.data), now);
         }
-        seenInBatch.set(key, item.id);
-        newItemIds.push(item.id);
+        known.set(key, item.id);
         events.push({
           type: 'item_ingested', itemId: item.id, accountId: item.authorId, actor,
           versions: { haven: this.opts.version },
@@ -101,8 +101,9 @@ export class Ingestor {
         });
         results.push({ itemId: item.id, externalId: item.externalId, duplicate: false });
       }
+      await insertItems(trx, newItems);
       await appendEvents(trx, events, now);
-      await enqueueJobs(trx, 'process_item', newItemIds, now);
+      await enqueueJobs(trx, 'process_item', newItems.map((i) => i.id), now);
       return results;
     });
   }

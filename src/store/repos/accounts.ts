@@ -36,6 +36,7 @@ export async function upsertAccounts(q: Queryable, inputs: readonly AccountUpser
     const rows = await q.selectFrom('accounts').selectAll().where('external_id', 'in', externalIds.slice(i, i + 500)).execute();
     for (const r of rows) out.set(r.external_id, toAccount(r));
   }
+  const created: Account[] = [];
   for (const [externalId, input] of byExternal) {
     const existing = out.get(externalId);
     if (!existing) {
@@ -46,13 +47,7 @@ export async function upsertAccounts(q: Queryable, inputs: readonly AccountUpser
         createdAt: input.createdAt ?? now,
         flags: input.flags ?? [],
       };
-      await q
-        .insertInto('accounts')
-        .values({
-          id: account.id, external_id: externalId, age_band: account.ageBand, created_at: account.createdAt,
-          first_seen_at: now, flags: toJson(account.flags),
-        })
-        .execute();
+      created.push(account);
       out.set(externalId, account);
       continue;
     }
@@ -62,6 +57,14 @@ export async function upsertAccounts(q: Queryable, inputs: readonly AccountUpser
       await q.updateTable('accounts').set({ age_band: ageBand, flags: toJson(flags) }).where('id', '=', existing.id).execute();
       out.set(externalId, { ...existing, ageBand, flags });
     }
+  }
+  for (let i = 0; i < created.length; i += 300) {
+    await q
+      .insertInto('accounts')
+      .values(created.slice(i, i + 300).map((a) => ({
+        id: a.id, external_id: a.externalId, age_band: a.ageBand, created_at: a.createdAt, first_seen_at: now, flags: toJson(a.flags),
+      })))
+      .execute();
   }
   return out;
 }

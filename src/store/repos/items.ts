@@ -30,35 +30,48 @@ export function toItem(r: Selectable<ItemsTable>, media: MediaPart[]): Item {
   };
 }
 
-export async function insertItem(q: Queryable, item: Item): Promise<void> {
-  await q
-    .insertInto('items')
-    .values({
-      id: item.id, external_id: item.externalId, content_digest: item.contentDigest, surface: item.surface,
-      kind: item.kind, text: item.text, author_id: item.authorId, conversation_id: item.conversationId,
-      recipient_ids: toJson(item.recipientIds), created_at: item.createdAt, ingested_at: item.ingestedAt,
-      metadata: toJson(item.metadata), status: item.status,
-    })
-    .execute();
-  if (item.media.length > 0) {
+/** Writes items and their media rows, many per statement. */
+export async function insertItems(q: Queryable, items: readonly Item[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 200) {
+    const chunk = items.slice(i, i + 200);
+    if (chunk.length === 0) break;
     await q
-      .insertInto('media')
-      .values(item.media.map((m) => ({
-        id: m.id, item_id: item.id, idx: m.index, mime: m.mime, bytes: m.bytes, md5: m.md5, sha256: m.sha256,
-        width: m.width, height: m.height, stored: m.stored ? 1 : 0,
+      .insertInto('items')
+      .values(chunk.map((item) => ({
+        id: item.id, external_id: item.externalId, content_digest: item.contentDigest, surface: item.surface,
+        kind: item.kind, text: item.text, author_id: item.authorId, conversation_id: item.conversationId,
+        recipient_ids: toJson(item.recipientIds), created_at: item.createdAt, ingested_at: item.ingestedAt,
+        metadata: toJson(item.metadata), status: item.status,
       })))
       .execute();
   }
+  const media = items.flatMap((item) => item.media.map((m) => ({
+    id: m.id, item_id: item.id, idx: m.index, mime: m.mime, bytes: m.bytes, md5: m.md5, sha256: m.sha256,
+    width: m.width, height: m.height, stored: m.stored ? 1 : 0,
+  })));
+  for (let i = 0; i < media.length; i += 300) await q.insertInto('media').values(media.slice(i, i + 300)).execute();
 }
 
-export async function findItemIdByContent(q: Queryable, externalId: string, contentDigest: string): Promise<ItemId | null> {
-  const row = await q
-    .selectFrom('items')
-    .select('id')
-    .where('external_id', '=', externalId)
-    .where('content_digest', '=', contentDigest)
-    .executeTakeFirst();
-  return (row?.id as ItemId | undefined) ?? null;
+/** Ids of the items already stored under these (external id, content digest) pairs, keyed `externalId\0digest`. */
+export async function findItemIdsByContent(
+  q: Queryable,
+  keys: readonly { externalId: string; contentDigest: string }[],
+): Promise<Map<string, ItemId>> {
+  const wanted = new Set(keys.map((k) => `${k.externalId}\u0000${k.contentDigest}`));
+  const externalIds = [...new Set(keys.map((k) => k.externalId))];
+  const found = new Map<string, ItemId>();
+  for (let i = 0; i < externalIds.length; i += 500) {
+    const rows = await q
+      .selectFrom('items')
+      .select(['id', 'external_id', 'content_digest'])
+      .where('external_id', 'in', externalIds.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const key = `${r.external_id}\u0000${r.content_digest}`;
+      if (wanted.has(key)) found.set(key, r.id as ItemId);
+    }
+  }
+  return found;
 }
 
 /** Every version of an item the platform knows by this id, newest first. */

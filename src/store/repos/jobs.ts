@@ -37,19 +37,17 @@ export async function claimJobs(
   opts: { owner: string; limit: number; leaseMs: number; now: number },
 ): Promise<ClaimedJob[]> {
   const { owner, limit, leaseMs, now } = opts;
-  let candidates = q
-    .selectFrom('jobs')
-    .select('id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('run_after', '<=', now)]),
-        eb.and([eb('status', '=', 'leased'), eb('lease_expires_at', '<', now)]),
-      ]),
-    )
-    .orderBy('run_after')
-    .limit(limit);
-  if (isPostgres(q)) candidates = candidates.forUpdate().skipLocked();
-  const ids = (await candidates.execute()).map((r) => r.id);
+  const pg = isPostgres(q);
+  // Two index walks that stop at the limit, instead of one OR that sorts the whole backlog: jobs whose worker
+  // died come first, then due jobs in order.
+  let expired = q.selectFrom('jobs').select('id').where('status', '=', 'leased').where('lease_expires_at', '<', now).limit(limit);
+  if (pg) expired = expired.forUpdate().skipLocked();
+  const ids = (await expired.execute()).map((r) => r.id);
+  if (ids.length < limit) {
+    let due = q.selectFrom('jobs').select('id').where('status', '=', 'pending').where('run_after', '<=', now).orderBy('run_after').limit(limit - ids.length);
+    if (pg) due = due.forUpdate().skipLocked();
+    ids.push(...(await due.execute()).map((r) => r.id));
+  }
   if (ids.length === 0) return [];
   const rows = await q
     .updateTable('jobs')
