@@ -6,7 +6,7 @@ import { openHaven } from '../../src/app.js';
 import { DEFAULT_POLICY } from '../../src/core/policy.js';
 import { demoTextItems } from '../../src/demo/world.js';
 import { patternPng } from '../helpers/images.js';
-import { exited, spawnHaven, waitFor } from '../helpers/processes.js';
+import { startHavenProcess, waitFor } from '../helpers/cli.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { makeBackend } from '../helpers/stores.js';
 
@@ -48,28 +48,27 @@ test('a worker killed with SIGKILL mid-run loses nothing and processes every ite
 
   const db = haven.store.db;
   const doneJobs = async () => Number((await db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'done').executeTakeFirstOrThrow()).n);
-  const env = {
-    HAVEN_DATA_DIR: backend.config.dataDir, HAVEN_MASTER_KEY: backend.config.masterKey ?? '', HAVEN_WEBHOOK_URL: receiver.url,
-    HAVEN_WEBHOOK_SECRET: SECRET, HAVEN_WORKER_BATCH: '100', HAVEN_LEASE_MS: '2000',
+  const worker = {
+    dataDir: backend.config.dataDir,
+    env: {
+      HAVEN_MASTER_KEY: backend.config.masterKey, HAVEN_WEBHOOK_URL: receiver.url, HAVEN_WEBHOOK_SECRET: SECRET,
+      HAVEN_WORKER_BATCH: '100', HAVEN_LEASE_MS: '2000', HAVEN_LOG_LEVEL: 'info',
+    },
   };
 
-  const first = spawnHaven(['serve', '--role', 'worker'], env);
-  await waitFor('the first worker to process a third of the items', async () => (await doneJobs()) >= total / 3 || first.exitCode !== null, 120_000);
-  assert.equal(first.exitCode, null, `the worker died on its own: ${first.output()}`);
-  first.kill('SIGKILL');
-  await exited(first);
+  const first = startHavenProcess(t, ['serve', '--role', 'worker'], worker);
+  await waitFor('the first worker to process a third of the items', async () => (await doneJobs()) >= total / 3 || first.child.exitCode !== null, { timeoutMs: 120_000 });
+  assert.equal(first.child.exitCode, null, `the worker died on its own: ${first.stdout()}${first.stderr()}`);
+  await first.stop('SIGKILL');
   const atKill = await doneJobs();
   assert.ok(atKill < total, 'the kill came before the end');
 
-  const second = spawnHaven(['serve', '--role', 'worker'], { ...env, HAVEN_LOG_LEVEL: 'info' });
-  t.after(() => void second.kill('SIGKILL'));
+  const second = startHavenProcess(t, ['serve', '--role', 'worker'], worker);
   const pendingDeliveries = async () =>
     Number((await db.selectFrom('actions').select((eb) => eb.fn.countAll().as('n')).where('delivery', '=', 'platform').where('status', '!=', 'delivered').executeTakeFirstOrThrow()).n);
-  await waitFor('every item processed and every action delivered', async () => (await doneJobs()) === total && (await pendingDeliveries()) === 0, 180_000, 250);
-  t.diagnostic(`second worker output before SIGTERM: ${second.output()}`);
-  second.kill('SIGTERM');
-  const code = await exited(second);
-  assert.equal(code, 0, `exit ${code} signal ${second.signalCode}: ${second.output()}`);
+  await waitFor('every item processed and every action delivered', async () => (await doneJobs()) === total && (await pendingDeliveries()) === 0, { timeoutMs: 180_000, intervalMs: 250 });
+  assert.equal(second.child.exitCode, null, 'the worker waits for more work');
+  assert.deepEqual(await second.stop('SIGTERM'), { code: 0, signal: null }, `${second.stdout()}${second.stderr()}`);
 
   const perItem = await db.selectFrom('decisions').select(['item_id', (eb) => eb.fn.countAll().as('n')]).groupBy('item_id').execute();
   assert.equal(perItem.length, total, 'every item has a decision');
