@@ -16,7 +16,7 @@ export interface RouteContext<B, Q, P> {
 }
 
 export interface RouteSpec<B, Q, P> {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   summary: string;
   tag: string;

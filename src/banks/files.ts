@@ -1,8 +1,95 @@
-import { parse } from 'csv-parse/sync';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { bankEntryInputSchema, type BankEntryInput } from './service.js';
 
-export const BANK_CSV_COLUMNS = ['hash_type', 'hash', 'category', 'classification', 'label'] as const;
+/** The columns Haven writes; on import, any of them may be left out and columns may come in any order. */
+export const BANK_CSV_COLUMNS = ['hash_type', 'hash', 'category', 'classification', 'label', 'source', 'provenance'] as const;
+const COLUMN_ALIASES: Record<string, (typeof BANK_CSV_COLUMNS)[number]> = {
+  hash_type: 'hash_type', type: 'hash_type', signal_type: 'hash_type', hash: 'hash', signal: 'hash', category: 'category',
+  classification: 'classification', class: 'classification', label: 'label', labels: 'label', source: 'source',
+  provenance: 'provenance',
+};
+
+export type BankFileFormat = 'csv' | 'tsv' | 'jsonl' | 'plain';
+
+export interface ImportDefaults {
+  /** For files without a hash type column: md5 is inferred from 32 hex digits; 64 digits need this (pdq or sha256). */
+  hashType?: string | undefined;
+  category: string;
+  source?: string | undefined;
+}
+
+export type ParsedRow = { line: number; entry: BankEntryInput } | { line: number; problem: string };
+
+export function formatFromPath(path: string): BankFileFormat {
+  if (/\.jsonl?$/i.test(path)) return 'jsonl';
+  if (/\.tsv$/i.test(path)) return 'tsv';
+  if (/\.csv$/i.test(path)) return 'csv';
+  return 'plain';
+}
+
+/**
+ * Reads a hash list as a stream, one validated row at a time: CSV/TSV with a header naming its columns, JSON
+ * Lines, or the plain one-hash-per-line files industry lists come in. Each row is an entry or a problem with its
+ * line number; the caller decides whether one bad row stops the import.
+ */
+export async function* readBankFile(path: string, format: BankFileFormat, defaults: ImportDefaults): AsyncGenerator<ParsedRow> {
+  const check = (raw: Record<string, unknown>, line: number): ParsedRow => {
+    const hash = typeof raw.hash === 'string' ? raw.hash.trim().toLowerCase() : raw.hash;
+    const hashType = raw.hashType || defaults.hashType || (typeof hash === 'string' && /^[0-9a-f]{32}$/.test(hash) ? 'md5' : undefined);
+    if (!hashType) return { line, problem: 'a 64-digit hash may be pdq or sha256: name the type (--type, or a hash_type column)' };
+    const r = bankEntryInputSchema.safeParse({
+      ...raw, hash, hashType, category: raw.category || defaults.category,
+      ...(raw.source || defaults.source ? { source: raw.source || defaults.source } : {}),
+    });
+    return r.success ? { line, entry: r.data } : { line, problem: r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') };
+  };
+
+  if (format === 'jsonl' || format === 'plain') {
+    let line = 0;
+    for await (const text of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+      line++;
+      const t = text.trim();
+      if (t === '' || t.startsWith('#')) continue;
+      if (format === 'plain') {
+        yield check({ hash: t }, line);
+        continue;
+      }
+      try {
+        yield check(JSON.parse(t) as Record<string, unknown>, line);
+      } catch (e) {
+        yield { line, problem: `not JSON (${(e as Error).message})` };
+      }
+    }
+    return;
+  }
+
+  const parser = createReadStream(path).pipe(
+    parse({ delimiter: format === 'tsv' ? '\t' : ',', relax_column_count: true, skip_empty_lines: true, info: true, bom: true, trim: true }),
+  );
+  let columns: ((typeof BANK_CSV_COLUMNS)[number] | null)[] | null = null;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!columns) {
+        const named = record.map((c) => COLUMN_ALIASES[c.trim().toLowerCase()] ?? null);
+        // A header names its columns; a file without one is read in Haven's own column order.
+        columns = named.includes('hash') ? named : [...BANK_CSV_COLUMNS];
+        if (named.includes('hash')) continue;
+      }
+      const raw: Record<string, unknown> = {};
+      record.forEach((value, i) => {
+        const col = columns?.[i];
+        if (!col || value === '') return;
+        raw[col === 'hash_type' ? 'hashType' : col] = value;
+      });
+      yield check(raw, info.lines);
+    }
+  } catch (e) {
+    yield { line: 0, problem: `not valid ${format.toUpperCase()}: ${(e as Error).message}` };
+  }
+}
 
 export interface ExportedEntry {
   hashType: string;
@@ -10,63 +97,26 @@ export interface ExportedEntry {
   category: string;
   classification: string | null;
   label: string | null;
+  source?: string | null;
+  provenance?: string | null;
+  data?: unknown;
 }
 
-/**
- * Reads a hash list: CSV (RFC 4180, header `hash_type,hash,category,classification,label`) or JSON Lines.
- * Every line is validated; the caller refuses the whole file if any line has a problem, so nothing half-imports.
- */
-export function parseBankFile(text: string, format: 'csv' | 'jsonl'): { entries: BankEntryInput[]; problems: string[] } {
-  const entries: BankEntryInput[] = [];
-  const problems: string[] = [];
-  const check = (raw: unknown, line: number) => {
-    const r = bankEntryInputSchema.safeParse(raw);
-    if (r.success) entries.push(r.data);
-    else problems.push(`line ${line}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
-  };
-
-  if (format === 'jsonl') {
-    text.split(/\r?\n/).forEach((line, i) => {
-      if (line.trim() === '') return;
-      try {
-        check(JSON.parse(line), i + 1);
-      } catch (e) {
-        problems.push(`line ${i + 1}: not JSON (${(e as Error).message})`);
-      }
-    });
-    return { entries, problems };
-  }
-
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true, info: true, bom: true }) as unknown as typeof records;
-  } catch (e) {
-    return { entries, problems: [`not valid CSV: ${(e as Error).message}`] };
-  }
-  for (const [i, { record, info }] of records.entries()) {
-    if (i === 0 && record[0]?.trim().toLowerCase() === 'hash_type') continue;
-    const [hashType, hash, category, classification, label] = record.map((f) => f.trim());
-    check(
-      {
-        hashType, hash, category,
-        ...(classification ? { classification } : {}),
-        ...(label ? { label } : {}),
-      },
-      info.lines,
-    );
-    if (record.length > BANK_CSV_COLUMNS.length) problems.push(`line ${info.lines}: ${record.length} columns, expected at most ${BANK_CSV_COLUMNS.length}`);
-  }
-  return { entries, problems };
-}
-
-export function formatBankFile(entries: readonly ExportedEntry[], format: 'csv' | 'jsonl', withHeader: boolean): string {
+export function formatBankFile(entries: readonly ExportedEntry[], format: BankFileFormat, withHeader: boolean): string {
+  if (format === 'plain') return entries.map((e) => `${e.hash}\n`).join('');
   if (format === 'jsonl') {
     return entries
-      .map((e) => `${JSON.stringify({ hashType: e.hashType, hash: e.hash, category: e.category, classification: e.classification, label: e.label })}\n`)
+      .map((e) => {
+        const frames = (e.data as { frames?: unknown } | null | undefined)?.frames;
+        return `${JSON.stringify({
+          hashType: e.hashType, hash: e.hash, category: e.category, classification: e.classification, label: e.label,
+          ...(e.source ? { source: e.source } : {}), ...(e.provenance ? { provenance: e.provenance } : {}), ...(frames ? { frames } : {}),
+        })}\n`;
+      })
       .join('');
   }
   return stringify(
-    entries.map((e) => [e.hashType, e.hash, e.category, e.classification ?? '', e.label ?? '']),
-    withHeader ? { header: true, columns: [...BANK_CSV_COLUMNS] } : {},
+    entries.map((e) => [e.hashType, e.hash, e.category, e.classification ?? '', e.label ?? '', e.source ?? '', e.provenance ?? '']),
+    { delimiter: format === 'tsv' ? '\t' : ',', ...(withHeader ? { header: true, columns: [...BANK_CSV_COLUMNS] } : {}) },
   );
 }

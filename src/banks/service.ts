@@ -4,26 +4,52 @@ import { categoryIdSchema } from '../core/taxonomy.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/db.js';
 import { appendAudit } from '../store/repos/audit.js';
-import { addBankEntries, type Bank, type BankEntry, createBank, getBank, getBankByName } from '../store/repos/banks.js';
+import {
+  addBankEntries, type Bank, type BankEntry, createBank, getBank, getBankByName, HASH_TYPES, MATCH_MODES, setEntryEnabled, updateBank,
+} from '../store/repos/banks.js';
 import { appendEvents } from '../store/repos/events.js';
 
-const HEX = { md5: 32, sha256: 64 } as const;
+const HEX = { md5: 32, sha256: 64, pdq: 64 } as const;
 
 export const bankInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'bank names use letters, digits, _ . : -'),
   description: z.string().max(2000).default(''),
   source: z.string().trim().min(1).max(100).default('internal'),
+  matchMode: z.enum(MATCH_MODES).default('enforce'),
+  enabled: z.boolean().default(true),
+});
+
+export const bankPatchSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  matchMode: z.enum(MATCH_MODES).optional(),
+  description: z.string().max(2000).optional(),
+});
+
+const vpdqFrameSchema = z.strictObject({
+  hash: z.string().regex(/^[0-9a-f]{64}$/i, 'a frame hash is 64 hex characters'),
+  quality: z.number().int().min(0).max(100),
+  timestampSec: z.number().min(0),
 });
 
 export const bankEntryInputSchema = z
   .strictObject({
-    hashType: z.enum(['md5', 'sha256']),
+    hashType: z.enum(HASH_TYPES),
+    /** For vpdq, an identifier of the video (e.g. its SHA-256); the frames carry the hashes. */
     hash: z.string().trim().toLowerCase(),
     category: categoryIdSchema,
     classification: z.enum(['A1', 'A2', 'B1', 'B2']).nullable().optional(),
     label: z.string().max(500).nullable().optional(),
+    source: z.string().max(200).nullable().optional(),
+    provenance: z.string().max(500).nullable().optional(),
+    frames: z.array(vpdqFrameSchema).min(1).max(100_000).optional(),
   })
   .superRefine((e, ctx) => {
+    if (e.hashType === 'vpdq') {
+      if (!e.frames) ctx.addIssue({ code: 'custom', path: ['frames'], message: 'a vpdq entry needs its frames' });
+      if (!/^[0-9a-f]{8,128}$/.test(e.hash)) ctx.addIssue({ code: 'custom', path: ['hash'], message: 'a vpdq entry hash is 8 to 128 hex characters identifying the video' });
+      return;
+    }
+    if (e.frames) ctx.addIssue({ code: 'custom', path: ['frames'], message: `only vpdq entries have frames` });
     const len = HEX[e.hashType];
     if (!new RegExp(`^[0-9a-f]{${len}}$`).test(e.hash)) {
       ctx.addIssue({ code: 'custom', path: ['hash'], message: `a ${e.hashType} hash is ${len} hex characters` });
@@ -41,7 +67,8 @@ export class BankError extends Error {
 export class BankService {
   constructor(private readonly store: Store, private readonly clock: Clock) {}
 
-  async create(input: z.infer<typeof bankInputSchema>, actor: string): Promise<Bank> {
+  async create(raw: z.input<typeof bankInputSchema>, actor: string): Promise<Bank> {
+    const input = bankInputSchema.parse(raw);
     const now = this.clock.now();
     return this.store.db.transaction().execute(async (trx) => {
       if (await getBankByName(trx, input.name)) throw new BankError(`a bank named ${input.name} already exists`, 409);
@@ -57,16 +84,43 @@ export class BankService {
     return this.store.db.transaction().execute(async (trx) => {
       const bank = await getBank(trx, bankId);
       if (!bank) throw new BankError(`bank ${bankId} not found`, 404);
-      const added = await addBankEntries(trx, bank.id as BankId, entries, actor, now);
+      const added = await addBankEntries(
+        trx, bank.id as BankId, entries.map(({ frames, ...e }) => ({ ...e, data: frames ? { frames } : null })), actor, now,
+      );
       await appendAudit(trx, {
         actor, action: 'bank.entries.add', targetType: 'bank', targetId: bank.id,
         details: { requested: entries.length, added: added.length, entryIds: added.slice(0, 100).map((e) => e.id) },
       }, now);
-      await appendEvents(trx, added.map((e) => ({
-        type: 'bank_entry_added' as const, itemId: null, accountId: null, actor, versions: { banks: e.id },
-        payload: { bankId: bank.id, entryId: e.id, hashType: e.hashType, hash: e.hash, category: e.category },
-      })), now);
+      // One event per entry keeps a curator's additions traceable; a bulk import of a list is one event.
+      const events = added.length <= 100
+        ? added.map((e) => ({
+            type: 'bank_entry_added' as const, itemId: null, accountId: null, actor, versions: { banks: e.id },
+            payload: { bankId: bank.id, entryId: e.id, hashType: e.hashType, hash: e.hash, category: e.category, provenance: e.provenance },
+          }))
+        : [{
+            type: 'bank_entry_added' as const, itemId: null, accountId: null, actor, versions: { banks: added.at(-1)?.id ?? '' },
+            payload: { bankId: bank.id, count: added.length, firstEntryId: added[0]?.id, lastEntryId: added.at(-1)?.id },
+          }];
+      await appendEvents(trx, events, now);
       return added;
+    });
+  }
+
+  async update(bankId: string, patch: z.infer<typeof bankPatchSchema>, actor: string): Promise<Bank> {
+    const now = this.clock.now();
+    return this.store.db.transaction().execute(async (trx) => {
+      if (!(await getBank(trx, bankId))) throw new BankError(`bank ${bankId} not found`, 404);
+      await updateBank(trx, bankId, patch, now);
+      await appendAudit(trx, { actor, action: 'bank.update', targetType: 'bank', targetId: bankId, details: patch }, now);
+      return (await getBank(trx, bankId)) as Bank;
+    });
+  }
+
+  async setEntryEnabled(bankId: string, entryId: string, enabled: boolean, actor: string): Promise<void> {
+    const now = this.clock.now();
+    await this.store.db.transaction().execute(async (trx) => {
+      if (!(await setEntryEnabled(trx, bankId, entryId, enabled))) throw new BankError(`entry ${entryId} not found in bank ${bankId}`, 404);
+      await appendAudit(trx, { actor, action: enabled ? 'bank.entry.enable' : 'bank.entry.disable', targetType: 'bank_entry', targetId: entryId, details: { bankId } }, now);
     });
   }
 }

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { HAVEN_VERSION } from '../version.js';
-import { adminCommands, bankCommands } from './commands/admin.js';
+import { adminCommands } from './commands/admin.js';
+import { bankCommands } from './commands/bank.js';
+import { hashCommand } from './commands/hash.js';
 import { ingestCommand } from './commands/ingest.js';
 import { itemCommand } from './commands/item.js';
 import { serveCommand } from './commands/serve.js';
@@ -15,6 +17,7 @@ ingestCommand(program);
 itemCommand(program);
 bankCommands(program);
 adminCommands(program);
+hashCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`haven: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -78,8 +78,13 @@ export function decide(signals: readonly Signal[], surface: string, ctx: PolicyC
   for (const s of signals) {
     const cat = findCategory(ctx.taxonomy, s.category);
     if (!cat || cat.severity === 'NONE') continue;
+    // Informational signals (near misses) and shadow banks are recorded for analysis but never decide.
+    if (s.evidence.informational === true || s.evidence.bankMode === 'shadow') continue;
     const t = thresholdsFor(ctx.policy, s.category, surface);
-    const kind = s.score >= t.actionThreshold ? 'action' : s.score >= t.reviewThreshold ? 'review' : null;
+    let kind: 'action' | 'review' | null = s.score >= t.actionThreshold ? 'action' : s.score >= t.reviewThreshold ? 'review' : null;
+    // A bank of shared leads may open a review but never enforce by itself.
+    const capped = kind === 'action' && s.evidence.bankMode === 'review';
+    if (capped) kind = 'review';
     if (!kind) continue;
     const threshold = kind === 'action' ? t.actionThreshold : t.reviewThreshold;
     reasons.push({
@@ -89,7 +94,7 @@ export function decide(signals: readonly Signal[], surface: string, ctx: PolicyC
       score: s.score,
       threshold,
       thresholdKind: kind,
-      text: `${s.detector} score ${s.score.toFixed(2)} >= ${kind} threshold ${threshold} of ${s.category} on ${surface} in policy v${ctx.policyVersion}: ${s.evidence.summary}`,
+      text: `${s.detector} score ${s.score.toFixed(2)} >= ${kind} threshold ${threshold} of ${s.category} on ${surface} in policy v${ctx.policyVersion}: ${s.evidence.summary}${capped ? ' (review-only bank: a person decides)' : ''}`,
     });
     if (kind === 'action') {
       for (const a of ctx.policy.categories[s.category]?.actions ?? cat.defaultActions) actions.add(a);

@@ -32,6 +32,21 @@ export interface MediaPart {
   width: number | null;
   height: number | null;
   stored: boolean;
+  /** PDQ of an image (64 hex chars), its quality 0-100, and the 8 dihedral variants (for matching rotated copies). */
+  pdq: string | null;
+  pdqQuality: number | null;
+  pdqDihedral: string[] | null;
+  /** vPDQ of a video: one PDQ per sampled frame. */
+  vpdq: VideoFrameHash[] | null;
+  /** Why a perceptual hash could not be made (the item is still matched by digest). */
+  hashError: string | null;
+}
+
+export interface VideoFrameHash {
+  index: number;
+  timestampSec: number;
+  hash: string;
+  quality: number;
 }
 
 export interface Item {

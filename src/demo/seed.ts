@@ -49,7 +49,7 @@ export async function seedDemo(
 
   let bankEntries = 0;
   for (const b of world.banks) {
-    const bank = (await getBankByName(haven.store.db, b.name)) ?? (await haven.banks.create(b, actor));
+    const bank = (await getBankByName(haven.store.db, b.name)) ?? (await haven.banks.create({ name: b.name, description: b.description, source: b.source }, actor));
     bankEntries += (await haven.banks.addEntries(bank.id, b.entries, actor)).length;
   }
 

@@ -32,7 +32,7 @@ function videoMime(b: Uint8Array): string | null {
  * Identifies a media part by its bytes (never by the declared type) and fully decodes images, so a truncated or
  * corrupt file is refused at the door instead of failing later in a detector.
  */
-export async function probeMedia(bytes: Uint8Array, maxPixels: number): Promise<ProbedMedia> {
+export async function probeMedia(bytes: Uint8Array, maxPixels: number, opts: { decodeCheck?: boolean } = {}): Promise<ProbedMedia> {
   const video = videoMime(bytes);
   if (video) return { mime: video, kind: 'video', width: null, height: null };
   let meta: Metadata;
@@ -46,10 +46,13 @@ export async function probeMedia(bytes: Uint8Array, maxPixels: number): Promise<
   if (meta.width * meta.height > maxPixels) {
     throw new MediaError(`image is ${meta.width}x${meta.height}, over the limit of ${maxPixels} pixels`);
   }
-  try {
-    await sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels }).resize(32, 32, { fit: 'inside' }).raw().toBuffer();
-  } catch (e) {
-    throw new MediaError(`image cannot be decoded (${firstLine(e)})`);
+  // Callers that hash the pixels next decode them fully anyway and get the same check there.
+  if (opts.decodeCheck !== false) {
+    try {
+      await sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels }).resize(32, 32, { fit: 'inside' }).raw().toBuffer();
+    } catch (e) {
+      throw new MediaError(`image cannot be decoded (${firstLine(e)})`);
+    }
   }
   return { mime: format, kind: 'image', width: meta.width, height: meta.height };
 }
@@ -66,4 +69,8 @@ export async function blurredPreview(bytes: Uint8Array, maxPixels: number): Prom
 
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'unknown error';
+}
+
+export function firstErrorLine(e: unknown): string {
+  return firstLine(e);
 }

@@ -5,6 +5,7 @@ import type { Item, ItemKind, MediaPart } from '../core/types.js';
 import { seal, type KeyProvider } from '../enforcement/media-vault.js';
 import { contentDigest, digests } from '../hashing/digests.js';
 import { MediaError, probeMedia } from '../hashing/media.js';
+import { type PerceptualHashes, perceptualHashes } from '../hashing/perceptual.js';
 import type { Store } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { upsertAccounts } from '../store/repos/accounts.js';
@@ -51,12 +52,14 @@ export class Ingestor {
     for (const [index, part] of (input.media ?? []).entries()) {
       const data = Buffer.from(part.data, 'base64');
       let probed: Awaited<ReturnType<typeof probeMedia>>;
+      let hashes: PerceptualHashes;
       try {
-        probed = await probeMedia(data, this.opts.maxImagePixels);
+        probed = await probeMedia(data, this.opts.maxImagePixels, { decodeCheck: false });
+        hashes = await perceptualHashes(data, probed.kind, this.opts.maxImagePixels);
       } catch (e) {
         throw new MediaError(`media[${index}]: ${(e as Error).message}`);
       }
-      media.push({ index, mime: probed.mime, bytes: data.length, ...digests(data), width: probed.width, height: probed.height, data });
+      media.push({ index, mime: probed.mime, bytes: data.length, ...digests(data), width: probed.width, height: probed.height, ...hashes, data });
     }
     const kind = input.kind ?? inferKind(Boolean(input.text), media.map((m) => m.mime));
     return { input, digest: contentDigest(input.text, media.map((m) => m.sha256)), kind, media };
@@ -96,7 +99,10 @@ export class Ingestor {
           versions: { haven: this.opts.version },
           payload: {
             externalId: item.externalId, surface: item.surface, kind: item.kind, contentDigest: item.contentDigest,
-            media: item.media.map((m) => ({ index: m.index, mime: m.mime, bytes: m.bytes, md5: m.md5, sha256: m.sha256, stored: m.stored })),
+            media: item.media.map((m) => ({
+              index: m.index, mime: m.mime, bytes: m.bytes, md5: m.md5, sha256: m.sha256, stored: m.stored, pdq: m.pdq,
+              pdqQuality: m.pdqQuality, vpdqFrames: m.vpdq?.length ?? null, hashError: m.hashError,
+            })),
           },
         });
         results.push({ itemId: item.id, externalId: item.externalId, duplicate: false });

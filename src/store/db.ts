@@ -7,6 +7,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { spineMigration } from './migrations/001-spine.js';
+import { mediaHashingMigration } from './migrations/002-media-hashing.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -73,7 +74,7 @@ export function redactUrl(url: string): string {
 }
 
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '001-spine': spineMigration(dialect) };
+  return { '001-spine': spineMigration(dialect), '002-media-hashing': mediaHashingMigration(dialect) };
 }
 
 export async function migrate(store: Store): Promise<void> {

@@ -41,6 +41,12 @@ export interface MediaTable {
   width: number | null;
   height: number | null;
   stored: number;
+  pdq: string | null;
+  pdq_quality: number | null;
+  pdq_dihedral: ColumnType<unknown, string | null, string | null> | null;
+  vpdq: ColumnType<unknown, string | null, string | null> | null;
+  /** Why a perceptual hash could not be computed (the item is still ingested and matched by digest). */
+  hash_error: string | null;
 }
 
 export interface MediaBlobsTable {
@@ -127,6 +133,9 @@ export interface BanksTable {
   source: string;
   created_at: Ms;
   created_by: string;
+  enabled: Generated<number>;
+  match_mode: Generated<string>;
+  updated_at: Ms | null;
 }
 
 export interface BankEntriesTable {
@@ -139,6 +148,10 @@ export interface BankEntriesTable {
   label: string | null;
   created_at: Ms;
   created_by: string;
+  enabled: Generated<number>;
+  source: string | null;
+  provenance: string | null;
+  data: ColumnType<unknown, string | null, string | null> | null;
 }
 
 export interface ConfigVersionsTable {

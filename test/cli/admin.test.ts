@@ -197,7 +197,7 @@ test('haven outbox replay puts dead platform actions back in line, all or by id'
 
   const png = await patternPng(1);
   writeFileSync(join(input, 'bank.csv'), `sha256,${createHash('sha256').update(png).digest('hex')},CSE-01,A1,pattern\n`);
-  assert.equal((await haven(['bank', 'import', join(input, 'bank.csv'), '--bank', 'b'])).code, 0);
+  assert.equal((await haven(['bank', 'import', 'b', join(input, 'bank.csv')])).code, 0);
   const item = { externalId: 'upload-1', surface: 'public_post', author: { externalId: 'acct-1' }, media: [{ data: png.toString('base64') }] };
   writeFileSync(join(input, 'items.jsonl'), JSON.stringify(item));
   assert.equal((await haven(['ingest', join(input, 'items.jsonl'), '--no-progress'])).code, 0);

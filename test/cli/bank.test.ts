@@ -57,7 +57,7 @@ test('haven bank import (CSV and JSONL), export round-trips, re-import adds noth
   const { entries, csv, patterns } = await csvEntries();
   const csvFile = write('bank.csv', csv);
 
-  const imported = await haven('bank', 'import', csvFile, '--bank', 'test-bank');
+  const imported = await haven('bank', 'import', 'test-bank', csvFile);
   assert.equal(imported.code, 0, imported.stderr);
   assert.equal(imported.stdout, 'bank test-bank: 5 added, 0 already present\n');
 
@@ -67,7 +67,7 @@ test('haven bank import (CSV and JSONL), export round-trips, re-import adds noth
     { hashType: 'md5', hash: md5(await patternPng(7)), category: 'CSE-03', classification: null, label: null },
   ];
   const jsonl = [entries[0]!, ...extra].map((e) => JSON.stringify(e)).join('\n');
-  const jsonlImport = await haven('bank', 'import', write('more.jsonl', jsonl), '--bank', 'test-bank');
+  const jsonlImport = await haven('bank', 'import', 'test-bank', write('more.jsonl', jsonl));
   assert.equal(jsonlImport.code, 0, jsonlImport.stderr);
   assert.equal(jsonlImport.stdout, 'bank test-bank: 2 added, 1 already present\n');
   const all = [...entries, ...extra].sort(byHash);
@@ -79,14 +79,14 @@ test('haven bank import (CSV and JSONL), export round-trips, re-import adds noth
   const exportedCsv = await haven('bank', 'export', 'test-bank', '--format', 'csv');
   assert.equal(exportedCsv.code, 0, exportedCsv.stderr);
   const lines = exportedCsv.stdout.trimEnd().split('\n');
-  assert.equal(lines[0], 'hash_type,hash,category,classification,label');
+  assert.equal(lines[0], 'hash_type,hash,category,classification,label,source,provenance');
   assert.equal(lines.length, 1 + all.length);
-  assert.ok(lines.includes(`sha256,${entries[0]!.hash},CSE-01,A1,"synthetic pattern, blue"`), 'a comma in a label is quoted');
-  assert.ok(lines.includes(`sha256,${entries[1]!.hash},CSE-01,B2,"the ""quoted"" one, too"`), 'hashes are lower-cased, quotes doubled');
-  assert.ok(lines.includes(`sha256,${entries[3]!.hash},CSE-03,,`));
+  assert.ok(lines.includes(`sha256,${entries[0]!.hash},CSE-01,A1,"synthetic pattern, blue",,`), 'a comma in a label is quoted');
+  assert.ok(lines.includes(`sha256,${entries[1]!.hash},CSE-01,B2,"the ""quoted"" one, too",,`), 'hashes are lower-cased, quotes doubled');
+  assert.ok(lines.includes(`sha256,${entries[3]!.hash},CSE-03,,,,`));
   assert.ok(!lines.some((l) => l.includes(sha256(patterns[2]!))), 'only the md5 of pattern 3 is in the bank');
 
-  const reimport = await haven('bank', 'import', csvFile, '--bank', 'test-bank');
+  const reimport = await haven('bank', 'import', 'test-bank', csvFile);
   assert.equal(reimport.code, 0, reimport.stderr);
   assert.equal(reimport.stdout, 'bank test-bank: 0 added, 5 already present\n');
 
@@ -95,7 +95,7 @@ test('haven bank import (CSV and JSONL), export round-trips, re-import adds noth
   const toFile = await haven('bank', 'export', 'test-bank', '--out', outFile);
   assert.equal(toFile.code, 0, toFile.stderr);
   assert.equal(toFile.stdout, '');
-  const copy = await haven('bank', 'import', outFile, '--bank', 'copy-bank');
+  const copy = await haven('bank', 'import', 'copy-bank', outFile);
   assert.equal(copy.stdout, `bank copy-bank: ${all.length} added, 0 already present\n`);
   const copied = await haven('bank', 'export', 'copy-bank', '--format', 'jsonl');
   assert.deepEqual(parseExportedJsonl(copied.stdout).sort(byHash), all);
@@ -104,7 +104,7 @@ test('haven bank import (CSV and JSONL), export round-trips, re-import adds noth
 test('an empty label field in a CSV means no label', async (t) => {
   const { write, haven } = await setup(t);
   const hash = sha256(await patternPng(1));
-  assert.equal((await haven('bank', 'import', write('in.csv', `sha256,${hash},CSE-01,A1,\n`), '--bank', 'test-bank')).code, 0);
+  assert.equal((await haven('bank', 'import', 'test-bank', write('in.csv', `sha256,${hash},CSE-01,A1,\n`))).code, 0);
   const exported = await haven('bank', 'export', 'test-bank', '--format', 'jsonl');
   assert.deepEqual(parseExportedJsonl(exported.stdout), [{ hashType: 'sha256', hash, category: 'CSE-01', classification: 'A1', label: null }]);
 });
@@ -120,11 +120,11 @@ test('a bank file with bad lines is refused with their line numbers and imports 
     `sha256,${sha256(await patternPng(2))},CSE-01,A1,fine too`,
     `sha1,${good.slice(0, 40)},CSE-01,,unknown hash type`,
   ].join('\n');
-  const r = await haven('bank', 'import', write('bad.csv', csv), '--bank', 'test-bank');
+  const r = await haven('bank', 'import', 'test-bank', write('bad.csv', csv));
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
   const [first, ...problems] = r.stderr.trimEnd().split('\n');
-  assert.equal(first, 'haven: 3 bad line(s), nothing imported:');
+  assert.equal(first, 'haven: 3 bad line(s), nothing imported (--skip-invalid imports the valid rows):');
   assert.equal(problems.length, 3);
   assert.equal(problems[0], 'line 3: hash: a sha256 hash is 64 hex characters');
   assert.equal(problems[1], 'line 4: hash: a md5 hash is 32 hex characters');
@@ -136,11 +136,11 @@ test('a bank file with bad lines is refused with their line numbers and imports 
   assert.equal(missing.stderr, 'haven: no bank named test-bank\n', 'a refused import does not even create the bank');
 
   // Into an existing bank: still nothing is added.
-  assert.equal((await haven('bank', 'import', write('ok.jsonl', JSON.stringify({ hashType: 'sha256', hash: good, category: 'CSE-01' })), '--bank', 'test-bank')).code, 0);
+  assert.equal((await haven('bank', 'import', 'test-bank', write('ok.jsonl', JSON.stringify({ hashType: 'sha256', hash: good, category: 'CSE-01' })))).code, 0);
   const badJsonl = `${JSON.stringify({ hashType: 'sha256', hash: sha256(await patternPng(3)), category: 'CSE-01' })}\n{"hashType": "sha256",\n`;
-  const r2 = await haven('bank', 'import', write('bad.jsonl', badJsonl), '--bank', 'test-bank');
+  const r2 = await haven('bank', 'import', 'test-bank', write('bad.jsonl', badJsonl));
   assert.equal(r2.code, 1);
-  assert.match(r2.stderr, /^haven: 1 bad line\(s\), nothing imported:\nline 2: not JSON \(/);
+  assert.match(r2.stderr, /^haven: 1 bad line\(s\), nothing imported \(--skip-invalid imports the valid rows\):\nline 2: not JSON \(/);
   const after = await haven('bank', 'export', 'test-bank', '--format', 'jsonl');
   assert.deepEqual(parseExportedJsonl(after.stdout).map((e) => e.hash), [good]);
 });
@@ -148,10 +148,10 @@ test('a bank file with bad lines is refused with their line numbers and imports 
 test('a label with a line break survives a CSV export and re-import', async (t) => {
   const { write, haven } = await setup(t);
   const entry = { hashType: 'sha256', hash: sha256(await patternPng(1)), category: 'CSE-01', classification: 'A1', label: 'line one\nline two' };
-  assert.equal((await haven('bank', 'import', write('in.jsonl', JSON.stringify(entry)), '--bank', 'test-bank')).code, 0);
+  assert.equal((await haven('bank', 'import', 'test-bank', write('in.jsonl', JSON.stringify(entry)))).code, 0);
   const out = write('out.csv', '');
   assert.equal((await haven('bank', 'export', 'test-bank', '--out', out)).code, 0);
-  const again = await haven('bank', 'import', out, '--bank', 'copy-bank');
+  const again = await haven('bank', 'import', 'copy-bank', out);
   assert.equal(again.code, 0, again.stderr);
   const copied = await haven('bank', 'export', 'copy-bank', '--format', 'jsonl');
   assert.deepEqual(parseExportedJsonl(copied.stdout), [entry]);
@@ -164,7 +164,7 @@ test('a label with a line break survives a CSV export and re-import', async (t) 
 async function bankMatchScenario(t: TestContext) {
   const { dataDir, write, haven } = await setup(t);
   const { csv, patterns } = await csvEntries();
-  assert.equal((await haven('bank', 'import', write('bank.csv', csv), '--bank', 'test-bank')).code, 0);
+  assert.equal((await haven('bank', 'import', 'test-bank', write('bank.csv', csv))).code, 0);
 
   const author = { externalId: 'acct-42', ageBand: 'adult' };
   const items = [

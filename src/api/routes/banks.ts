@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Haven } from '../../app.js';
 import { principalLabel } from '../../auth/service.js';
-import { bankEntryInputSchema, bankInputSchema } from '../../banks/service.js';
+import { bankItem } from '../../banks/from-item.js';
+import { bankEntryInputSchema, bankInputSchema, bankPatchSchema } from '../../banks/service.js';
 import { getBank, listBankEntries, listBanks } from '../../store/repos/banks.js';
 import { HttpError } from '../errors.js';
 import type { RouteTable } from '../route.js';
@@ -48,6 +49,38 @@ export function bankRoutes(routes: RouteTable, haven: Haven): void {
     async handler({ params, body, principal }) {
       const added = await haven.banks.addEntries(params.id, body.entries, principal ? principalLabel(principal) : 'unknown');
       return { added: added.length, entries: added.map((e) => ({ ...e, createdAt: iso(e.createdAt) })) };
+    },
+  });
+
+  routes.add({
+    method: 'PATCH', url: '/v1/banks/:id', tag: 'banks', access: 'banks:write', params: idParams, body: bankPatchSchema,
+    summary: 'Switch a bank on or off, or change what its matches do (enforce, review, shadow)',
+    async handler({ params, body, principal }) {
+      const bank = await haven.banks.update(params.id, body, principal ? principalLabel(principal) : 'unknown');
+      return { ...bank, createdAt: iso(bank.createdAt) };
+    },
+  });
+
+  routes.add({
+    method: 'PATCH', url: '/v1/banks/:id/entries/:entryId', tag: 'banks', access: 'banks:write',
+    params: z.strictObject({ id: z.string().min(1).max(64), entryId: z.string().min(1).max(64) }),
+    body: z.strictObject({ enabled: z.boolean() }),
+    summary: 'Switch one entry on or off (e.g. a false positive)',
+    async handler({ params, body, principal }) {
+      await haven.banks.setEntryEnabled(params.id, params.entryId, body.enabled, principal ? principalLabel(principal) : 'unknown');
+      return { id: params.entryId, enabled: body.enabled };
+    },
+  });
+
+  routes.add({
+    method: 'POST', url: '/v1/banks/from-item', tag: 'banks', access: 'banks:write', status: 201,
+    body: z.strictObject({
+      item: z.string().min(1).max(256), bank: z.string().min(1).max(100), category: z.string().regex(/^CSE-\d{2}$/).default('CSE-01'),
+      classification: z.enum(['A1', 'A2', 'B1', 'B2']).optional(), label: z.string().max(500).optional(),
+    }),
+    summary: "Bank an item's media (every hash Haven holds for it), with the item as provenance",
+    async handler({ body, principal }) {
+      return bankItem(haven, body.item, body, principal ? principalLabel(principal) : 'unknown');
     },
   });
 }

@@ -1,58 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatBankFile, parseBankFile } from '../../banks/files.js';
 import { ROLES } from '../../core/roles.js';
 import { DEMO_PASSWORD, seedDemo } from '../../demo/seed.js';
 import { verifyAudit } from '../../store/repos/audit.js';
-import { getBankByName, listBankEntries } from '../../store/repos/banks.js';
 import { replayDeadActions } from '../../store/repos/outbox.js';
 import { withHaven } from '../context.js';
 
 const CLI_ACTOR = `cli:${process.env.USER ?? 'operator'}`;
-
-export function bankCommands(program: Command): void {
-  const bank = program.command('bank').description('hash banks: import and export entries');
-  bank
-    .command('import')
-    .argument('<file>', 'CSV (hash_type,hash,category,classification,label) or JSONL ({hashType,hash,category,...})')
-    .requiredOption('--bank <name>', 'bank to import into (created if missing)')
-    .option('--source <source>', 'where the list comes from, for a new bank', 'import')
-    .action(async (file: string, o: { bank: string; source: string }) => {
-      const { entries, problems } = parseBankFile(readFileSync(file, 'utf8'), file.endsWith('.jsonl') || file.endsWith('.json') ? 'jsonl' : 'csv');
-      if (problems.length > 0) {
-        throw new Error(`${problems.length} bad line(s), nothing imported:\n${problems.slice(0, 20).join('\n')}`);
-      }
-      await withHaven(async (haven) => {
-        const b = (await getBankByName(haven.store.db, o.bank)) ?? (await haven.banks.create({ name: o.bank, description: '', source: o.source }, CLI_ACTOR));
-        let added = 0;
-        for (let i = 0; i < entries.length; i += 5000) added += (await haven.banks.addEntries(b.id, entries.slice(i, i + 5000), CLI_ACTOR)).length;
-        process.stdout.write(`bank ${b.name}: ${added} added, ${entries.length - added} already present\n`);
-      });
-    });
-  bank
-    .command('export')
-    .argument('<name>', 'bank name')
-    .option('--out <file>', 'write here instead of standard output')
-    .option('--format <format>', 'csv or jsonl', 'csv')
-    .action(async (name: string, o: { out?: string; format: string }) => {
-      await withHaven(async (haven) => {
-        const b = await getBankByName(haven.store.db, name);
-        if (!b) throw new Error(`no bank named ${name}`);
-        if (o.format !== 'csv' && o.format !== 'jsonl') throw new Error(`--format must be csv or jsonl, not ${o.format}`);
-        let text = '';
-        let after: string | undefined;
-        for (;;) {
-          const page = await listBankEntries(haven.store.db, b.id, { limit: 5000, after });
-          if (page.length === 0 && after !== undefined) break;
-          text += formatBankFile(page, o.format, after === undefined);
-          if (page.length === 0) break;
-          after = page.at(-1)?.id;
-        }
-        if (o.out) writeFileSync(o.out, text);
-        else process.stdout.write(text);
-      });
-    });
-}
 
 export function adminCommands(program: Command): void {
   const users = program.command('users').description('people who log in to the web UI');

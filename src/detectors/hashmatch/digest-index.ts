@@ -8,6 +8,8 @@ export interface IndexedEntry {
   category: string;
   classification: string | null;
   label: string | null;
+  /** What a match against this entry's bank may do (enforce, review, shadow). */
+  matchMode: string;
 }
 
 /** Exact-digest lookup over every bank, held in memory: one map probe per media digest. */

@@ -36,6 +36,7 @@ export class ExactHashDetector implements Detector {
               mediaId: m.id,
               classification: e.classification,
               label: e.label,
+              bankMode: e.matchMode,
             },
           });
         }

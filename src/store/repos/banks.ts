@@ -1,11 +1,15 @@
 import type { Selectable } from 'kysely';
 import type { BankEntryId, BankId } from '../../core/ids.js';
-import type { Queryable } from '../db.js';
+import { fromJson, type Queryable, toJson } from '../db.js';
 import { newId } from '../ids.js';
 import type { BankEntriesTable, BanksTable } from '../schema.js';
 
 export const DIGEST_HASH_TYPES = ['md5', 'sha256'] as const;
 export type DigestHashType = (typeof DIGEST_HASH_TYPES)[number];
+export const HASH_TYPES = ['md5', 'sha256', 'pdq', 'vpdq'] as const;
+export type HashType = (typeof HASH_TYPES)[number];
+export const MATCH_MODES = ['enforce', 'review', 'shadow'] as const;
+export type MatchMode = (typeof MATCH_MODES)[number];
 
 export interface Bank {
   id: BankId;
@@ -14,6 +18,9 @@ export interface Bank {
   source: string;
   createdAt: number;
   createdBy: string;
+  enabled: boolean;
+  matchMode: MatchMode;
+  updatedAt: number | null;
 }
 
 export interface BankEntry {
@@ -26,6 +33,11 @@ export interface BankEntry {
   label: string | null;
   createdAt: number;
   createdBy: string;
+  enabled: boolean;
+  source: string | null;
+  provenance: string | null;
+  /** Extra hash material: the frame hashes of a vPDQ entry. */
+  data: unknown;
 }
 
 export interface NewBankEntry {
@@ -34,28 +46,40 @@ export interface NewBankEntry {
   category: string;
   classification?: string | null | undefined;
   label?: string | null | undefined;
+  source?: string | null | undefined;
+  provenance?: string | null | undefined;
+  data?: unknown;
 }
 
 const toBank = (r: Selectable<BanksTable>): Bank => ({
   id: r.id as BankId, name: r.name, description: r.description, source: r.source, createdAt: r.created_at, createdBy: r.created_by,
+  enabled: r.enabled === 1, matchMode: r.match_mode as MatchMode, updatedAt: r.updated_at,
 });
 
 export const toBankEntry = (r: Selectable<BankEntriesTable>): BankEntry => ({
   id: r.id as BankEntryId, bankId: r.bank_id as BankId, hashType: r.hash_type, hash: r.hash, category: r.category,
   classification: r.classification, label: r.label, createdAt: r.created_at, createdBy: r.created_by,
+  enabled: r.enabled === 1, source: r.source, provenance: r.provenance, data: r.data === null ? null : fromJson(r.data),
 });
 
 export async function createBank(
   q: Queryable,
-  b: { name: string; description: string; source: string },
+  b: { name: string; description: string; source: string; matchMode?: MatchMode | undefined; enabled?: boolean | undefined },
   actor: string,
   now: number,
 ): Promise<Bank> {
-  const bank: Bank = { id: newId<BankId>(), ...b, createdAt: now, createdBy: actor };
+  const bank: Bank = {
+    id: newId<BankId>(), name: b.name, description: b.description, source: b.source, createdAt: now, createdBy: actor,
+    enabled: b.enabled ?? true, matchMode: b.matchMode ?? 'enforce', updatedAt: null,
+  };
   await q
     .insertInto('banks')
-    .values({ id: bank.id, name: bank.name, description: bank.description, source: bank.source, created_at: now, created_by: actor })
+    .values({
+      id: bank.id, name: bank.name, description: bank.description, source: bank.source, created_at: now, created_by: actor,
+      enabled: bank.enabled ? 1 : 0, match_mode: bank.matchMode,
+    })
     .execute();
+  await bumpBanksRevision(q);
   return bank;
 }
 
@@ -94,6 +118,7 @@ export async function addBankEntries(
     const rows = entries.slice(i, i + 200).map((e) => ({
       id: newId(), bank_id: bankId, hash_type: e.hashType, hash: e.hash.toLowerCase(), category: e.category,
       classification: e.classification ?? null, label: e.label ?? null, created_at: now, created_by: actor,
+      source: e.source ?? null, provenance: e.provenance ?? null, data: e.data === undefined || e.data === null ? null : toJson(e.data),
     }));
     const inserted = await q
       .insertInto('bank_entries')
@@ -116,22 +141,59 @@ export async function listBankEntries(
   return (await query.orderBy('id').limit(opts.limit).execute()).map(toBankEntry);
 }
 
-export async function allEntriesOfTypes(q: Queryable, hashTypes: readonly string[]): Promise<(BankEntry & { bankName: string })[]> {
+/** Entries the matchers load: enabled entries of enabled banks, with the bank's name and what a match does. */
+export async function activeEntriesOfTypes(q: Queryable, hashTypes: readonly string[]): Promise<(BankEntry & { bankName: string; matchMode: MatchMode })[]> {
   const rows = await q
     .selectFrom('bank_entries as e')
     .innerJoin('banks as b', 'b.id', 'e.bank_id')
     .selectAll('e')
-    .select('b.name as bank_name')
+    .select(['b.name as bank_name', 'b.match_mode'])
     .where('e.hash_type', 'in', [...hashTypes])
+    .where('e.enabled', '=', 1)
+    .where('b.enabled', '=', 1)
     .execute();
-  return rows.map((r) => ({ ...toBankEntry(r), bankName: r.bank_name }));
+  return rows.map((r) => ({ ...toBankEntry(r), bankName: r.bank_name, matchMode: r.match_mode as MatchMode }));
+}
+
+/** Changes that are not additions (a bank or entry switched on or off, a new match mode) bump this revision. */
+export async function bumpBanksRevision(q: Queryable): Promise<void> {
+  const row = await q.selectFrom('settings').select('value').where('key', '=', 'banks_rev').executeTakeFirst();
+  const next = String(Number(row?.value ?? 0) + 1);
+  await q
+    .insertInto('settings')
+    .values({ key: 'banks_rev', value: next })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: next }))
+    .execute();
 }
 
 /**
- * A version stamp for the banks: the newest entry id (ULIDs grow), so it changes whenever an entry is added.
- * Entries are never edited in place; removal comes with bank curation and will bump this too.
+ * A version stamp for the banks, recorded with every match: the revision of bank settings and the newest entry
+ * id (ULIDs grow), so it changes when an entry is added or anything is switched on or off.
  */
 export async function banksVersion(q: Queryable): Promise<string> {
-  const r = await q.selectFrom('bank_entries').select((eb) => eb.fn.max('id').as('last')).executeTakeFirst();
-  return r?.last ?? 'empty';
+  const [last, rev] = await Promise.all([
+    q.selectFrom('bank_entries').select((eb) => eb.fn.max('id').as('last')).executeTakeFirst(),
+    q.selectFrom('settings').select('value').where('key', '=', 'banks_rev').executeTakeFirst(),
+  ]);
+  return `${rev?.value ?? '0'}:${last?.last ?? 'empty'}`;
+}
+
+export async function updateBank(q: Queryable, id: string, patch: { enabled?: boolean | undefined; matchMode?: MatchMode | undefined; description?: string | undefined }, now: number): Promise<void> {
+  await q
+    .updateTable('banks')
+    .set({
+      ...(patch.enabled === undefined ? {} : { enabled: patch.enabled ? 1 : 0 }),
+      ...(patch.matchMode === undefined ? {} : { match_mode: patch.matchMode }),
+      ...(patch.description === undefined ? {} : { description: patch.description }),
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+  await bumpBanksRevision(q);
+}
+
+export async function setEntryEnabled(q: Queryable, bankId: string, entryId: string, enabled: boolean): Promise<boolean> {
+  const r = await q.updateTable('bank_entries').set({ enabled: enabled ? 1 : 0 }).where('id', '=', entryId).where('bank_id', '=', bankId).executeTakeFirst();
+  if (Number(r.numUpdatedRows) > 0) await bumpBanksRevision(q);
+  return Number(r.numUpdatedRows) > 0;
 }

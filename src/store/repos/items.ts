@@ -7,7 +7,9 @@ import type { ItemsTable, MediaTable } from '../schema.js';
 export function toMedia(r: Selectable<MediaTable>): MediaPart {
   return {
     id: r.id as MediaId, index: r.idx, mime: r.mime, bytes: r.bytes, md5: r.md5, sha256: r.sha256,
-    width: r.width, height: r.height, stored: r.stored === 1,
+    width: r.width, height: r.height, stored: r.stored === 1, pdq: r.pdq, pdqQuality: r.pdq_quality,
+    pdqDihedral: r.pdq_dihedral === null ? null : fromJson(r.pdq_dihedral), vpdq: r.vpdq === null ? null : fromJson(r.vpdq),
+    hashError: r.hash_error,
   };
 }
 
@@ -47,7 +49,8 @@ export async function insertItems(q: Queryable, items: readonly Item[]): Promise
   }
   const media = items.flatMap((item) => item.media.map((m) => ({
     id: m.id, item_id: item.id, idx: m.index, mime: m.mime, bytes: m.bytes, md5: m.md5, sha256: m.sha256,
-    width: m.width, height: m.height, stored: m.stored ? 1 : 0,
+    width: m.width, height: m.height, stored: m.stored ? 1 : 0, pdq: m.pdq, pdq_quality: m.pdqQuality,
+    pdq_dihedral: m.pdqDihedral ? toJson(m.pdqDihedral) : null, vpdq: m.vpdq ? toJson(m.vpdq) : null, hash_error: m.hashError,
   })));
   for (let i = 0; i < media.length; i += 300) await q.insertInto('media').values(media.slice(i, i + 300)).execute();
 }

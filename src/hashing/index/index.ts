@@ -1,0 +1,282 @@
+/**
+ * Exact Hamming-radius index for 256-bit PDQ hashes: multi-index hashing (Norouzi et al.) over typed arrays.
+ *
+ * The 256 bits are split into m substrings, each with a CSR table (see tables.ts). If dist(q, h) <= r then, with
+ * per-table thresholds t_i where sum(t_i + 1) >= r + 1, some substring i is within t_i of the query's (generalised
+ * pigeonhole), so probing every key within t_i of each query substring and verifying candidates with a full popcount
+ * finds every match: recall equals brute force for any radius. When the probe count would cost more than a scan
+ * (large radius, tiny index) it scans all hashes instead.
+ *
+ * Adds go to a delta segment (slots past the tables) that searches scan linearly; removes leave tombstones. Both are
+ * folded in by a rebuild once the delta or the tombstones grow, so bulk loads should use `build`.
+ * Ids are unsigned 32-bit integers (database row ids); adding an existing id replaces its hash.
+ */
+import { ballSize, popcount32, WORDS, writeWords } from './bits.js';
+import { IdMap } from './id-map.js';
+import { directoryBits, layout, type Substring, substringKey, Table } from './tables.js';
+
+export { hammingBytes, popcount32 } from './bits.js';
+
+export interface PdqMatch {
+  id: number;
+  distance: number;
+}
+
+export interface PdqIndexOptions {
+  /** m, the number of substrings (8..32). Default 11: fewest random memory reads per radius-31 query at 1M-10M (bench `hashing-index`). */
+  substrings?: number;
+}
+
+const DEFAULT_SUBSTRINGS = 11;
+/** A scan touches each hash sequentially; a probe costs a few random reads. Scan when probing would cost more. */
+const SCAN_FACTOR = 4;
+
+export class PdqIndex {
+  private readonly subs: Substring[];
+  private words = new Uint32Array(0);
+  private ids = new Uint32Array(0);
+  private alive = new Uint8Array(0);
+  private readonly idMap = new IdMap();
+  private tables: Table[] = [];
+  /** Slots in use (live + tombstoned). */
+  private n = 0;
+  private live = 0;
+  private dead = 0;
+  /** Slots 0..main-1 are in the tables; main..n-1 are the delta segment. */
+  private main = 0;
+  // Per-search scratch, reused so the hot path allocates only for real matches.
+  private readonly q = new Uint32Array(WORDS);
+  private readonly thresholds: Int32Array;
+  private radius = 0;
+  private hitSlots = new Uint32Array(64);
+  private hitDist = new Uint16Array(64);
+  private hits = 0;
+  private candSlots = new Uint32Array(4_096);
+  private cands = 0;
+
+  constructor(opts: PdqIndexOptions = {}) {
+    this.subs = layout(opts.substrings ?? DEFAULT_SUBSTRINGS);
+    this.thresholds = new Int32Array(this.subs.length);
+  }
+
+  /** Bulk load: copies every entry (the hash objects may be reused by the iterator), then builds the tables once. */
+  static build(entries: Iterable<{ id: number; hash: Uint8Array | string }>, opts: PdqIndexOptions = {}): PdqIndex {
+    const index = new PdqIndex(opts);
+    if (Array.isArray(entries)) index.reserve(entries.length);
+    for (const { id, hash } of entries) index.append(id, hash);
+    if (index.ids.length > index.n) index.resize(index.n);
+    index.rebuild();
+    return index;
+  }
+
+  get size(): number {
+    return this.live;
+  }
+
+  has(id: number): boolean {
+    return this.idMap.get(id, this.ids) >= 0;
+  }
+
+  add(id: number, hash: Uint8Array | string): void {
+    this.append(id, hash);
+    if (this.n - this.main > Math.min(32_768, Math.max(2_048, this.main >> 5))) this.rebuild();
+  }
+
+  remove(id: number): boolean {
+    const slot = this.idMap.get(id, this.ids);
+    if (slot < 0) return false;
+    this.idMap.delete(id, this.ids);
+    this.alive[slot] = 0;
+    this.live--;
+    this.dead++;
+    if (this.dead > Math.max(4_096, this.live >> 2)) this.rebuild();
+    return true;
+  }
+
+  /** Every stored hash within `radius` (inclusive) of `hash`, nearest first (ties by id). */
+  search(hash: Uint8Array | string, radius: number): PdqMatch[] {
+    this.collect(hash, radius);
+    const out: PdqMatch[] = [];
+    if (this.hits === 0) return out;
+    // A hash can be found through several substrings: keep one hit per slot.
+    const order = Array.from(this.hitSlots.subarray(0, this.hits).keys()).sort((a, b) => this.hitSlots[a]! - this.hitSlots[b]!);
+    let last = -1;
+    for (const h of order) {
+      const slot = this.hitSlots[h]!;
+      if (slot === last) continue;
+      last = slot;
+      out.push({ id: this.ids[slot]!, distance: this.hitDist[h]! });
+    }
+    return out.sort((a, b) => a.distance - b.distance || a.id - b.id);
+  }
+
+  /** Searches each query (e.g. the 8 dihedral variants of one image's hash); per id, the query with the smallest distance. */
+  searchAny(queries: readonly (Uint8Array | string)[], radius: number): (PdqMatch & { query: number })[] {
+    const best = new Map<number, PdqMatch & { query: number }>();
+    queries.forEach((hash, query) => {
+      for (const m of this.search(hash, radius)) {
+        const seen = best.get(m.id);
+        if (!seen || m.distance < seen.distance) best.set(m.id, { ...m, query });
+      }
+    });
+    return [...best.values()].sort((a, b) => a.distance - b.distance || a.id - b.id);
+  }
+
+  /** Bytes held by the typed arrays (hashes, ids, flags, id map, tables), including spare capacity. */
+  memoryBytes(): number {
+    let total = this.words.byteLength + this.ids.byteLength + this.alive.byteLength + this.idMap.bytes();
+    for (const t of this.tables) total += t.bytes();
+    return total;
+  }
+
+  private collect(hash: Uint8Array | string, radius: number): void {
+    if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`radius must be a non-negative integer, got ${radius}`);
+    writeWords(hash, this.q, 0);
+    this.radius = radius;
+    this.hits = 0;
+    if (this.planProbes(radius) > this.main / SCAN_FACTOR) {
+      this.scan(0, this.n);
+      return;
+    }
+    // Gather candidate slots first, then verify them in one tight loop: the hash reads are independent cache misses
+    // that the CPU can overlap, instead of each waiting behind the probe bookkeeping.
+    this.cands = 0;
+    for (let i = 0; i < this.tables.length; i++) {
+      const t = this.thresholds[i]!;
+      if (t < 0) continue;
+      const table = this.tables[i]!;
+      this.probe(table, substringKey(this.q, 0, table.start, table.bits), 0, t);
+    }
+    const slots = this.candSlots;
+    for (let c = 0; c < this.cands; c++) this.verify(slots[c]!);
+    this.scan(this.main, this.n);
+  }
+
+  /** Sets per-table thresholds with sum(t_i + 1) = radius + 1 (wider tables first); returns the estimated work. */
+  private planProbes(radius: number): number {
+    const m = this.subs.length;
+    const q = Math.floor((radius + 1) / m);
+    const rem = (radius + 1) % m;
+    let cost = 0;
+    for (let i = 0; i < m; i++) {
+      const t = i < rem ? q : q - 1;
+      this.thresholds[i] = t;
+      if (t < 0) continue;
+      const bits = this.subs[i]!.bits;
+      if (t >= bits) return Number.POSITIVE_INFINITY;
+      const probes = ballSize(bits, t);
+      cost += probes + (probes * this.main) / 2 ** bits;
+    }
+    return cost;
+  }
+
+  /** Visits every key within `left` more flipped bits of `key`, flipping only bits at or above `from`. */
+  private probe(table: Table, key: number, from: number, left: number): void {
+    const e0 = table.dir[key >>> table.resBits]!;
+    const e1 = table.dir[(key >>> table.resBits) + 1]!;
+    const { pos, res } = table;
+    if (this.cands + (e1 - e0) > this.candSlots.length) this.growCandidates(this.cands + (e1 - e0));
+    const out = this.candSlots;
+    let c = this.cands;
+    if (res) {
+      const rk = key & table.resMask;
+      for (let e = e0; e < e1; e++) if (res[e] === rk) out[c++] = pos[e]!;
+    } else {
+      for (let e = e0; e < e1; e++) out[c++] = pos[e]!;
+    }
+    this.cands = c;
+    if (left === 0) return;
+    for (let bit = from; bit < table.bits; bit++) this.probe(table, (key ^ (1 << bit)) >>> 0, bit + 1, left - 1);
+  }
+
+  private growCandidates(min: number): void {
+    const next = new Uint32Array(Math.max(min, this.candSlots.length * 2));
+    next.set(this.candSlots.subarray(0, this.cands));
+    this.candSlots = next;
+  }
+
+  private scan(from: number, to: number): void {
+    for (let s = from; s < to; s++) this.verify(s);
+  }
+
+  /** Full distance with early exits: a random candidate is usually rejected after two words. */
+  private verify(slot: number): void {
+    const w = this.words;
+    const q = this.q;
+    const r = this.radius;
+    const o = slot * WORDS;
+    let d = popcount32(w[o]! ^ q[0]!) + popcount32(w[o + 1]! ^ q[1]!);
+    if (d > r) return;
+    d += popcount32(w[o + 2]! ^ q[2]!) + popcount32(w[o + 3]! ^ q[3]!);
+    if (d > r) return;
+    d += popcount32(w[o + 4]! ^ q[4]!) + popcount32(w[o + 5]! ^ q[5]!) + popcount32(w[o + 6]! ^ q[6]!) + popcount32(w[o + 7]! ^ q[7]!);
+    if (d > r || this.alive[slot] === 0) return;
+    if (this.hits === this.hitSlots.length) {
+      const slots = new Uint32Array(this.hits * 2);
+      const dist = new Uint16Array(this.hits * 2);
+      slots.set(this.hitSlots);
+      dist.set(this.hitDist);
+      this.hitSlots = slots;
+      this.hitDist = dist;
+    }
+    this.hitSlots[this.hits] = slot;
+    this.hitDist[this.hits++] = d;
+  }
+
+  private append(id: number, hash: Uint8Array | string): void {
+    if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new RangeError(`id must be an integer in 0..2^32-1, got ${id}`);
+    writeWords(hash, this.q, 0); // validates before anything changes
+    this.remove(id);
+    if (this.n === this.ids.length) this.resize(Math.max(1_024, Math.ceil(this.n * 1.5)));
+    this.words.set(this.q, this.n * WORDS);
+    this.ids[this.n] = id;
+    this.alive[this.n] = 1;
+    this.idMap.insert(id, this.n, this.ids);
+    this.n++;
+    this.live++;
+  }
+
+  private reserve(capacity: number): void {
+    if (capacity > this.ids.length) this.resize(capacity);
+  }
+
+  private resize(capacity: number): void {
+    const words = new Uint32Array(capacity * WORDS);
+    const ids = new Uint32Array(capacity);
+    const alive = new Uint8Array(capacity);
+    words.set(this.words.subarray(0, this.n * WORDS));
+    ids.set(this.ids.subarray(0, this.n));
+    alive.set(this.alive.subarray(0, this.n));
+    this.words = words;
+    this.ids = ids;
+    this.alive = alive;
+  }
+
+  /** Drops tombstones, then rebuilds every table over all slots (the delta becomes empty). */
+  private rebuild(): void {
+    this.tables = []; // let the old tables be collected before the new ones are allocated
+    if (this.dead > 0) {
+      let to = 0;
+      for (let s = 0; s < this.n; s++) {
+        if (this.alive[s] === 0) continue;
+        if (to !== s) {
+          this.words.copyWithin(to * WORDS, s * WORDS, (s + 1) * WORDS);
+          this.ids[to] = this.ids[s]!;
+          this.alive[to] = 1;
+        }
+        to++;
+      }
+      this.alive.fill(0, to, this.n);
+      this.n = to;
+      this.dead = 0;
+      this.idMap.reset(this.ids, this.n);
+    }
+    let cursor = new Uint32Array(0);
+    for (const sub of this.subs) {
+      const dirBits = directoryBits(this.n, sub.bits);
+      if (cursor.length < 2 ** dirBits) cursor = new Uint32Array(2 ** dirBits);
+      this.tables.push(Table.build(this.words, this.n, sub, dirBits, cursor));
+    }
+    this.main = this.n;
+  }
+}
