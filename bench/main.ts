@@ -8,7 +8,7 @@
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
-import { scenarios } from './scenarios/index.js';
+import { groups, scenarios } from './scenarios/index.js';
 import type { Scenario, ScenarioResult } from './types.js';
 
 interface Machine {
@@ -56,7 +56,8 @@ function parse(argv: string[]): { chosen: Scenario[]; items: number | undefined;
   });
   if (values.help || values.list) {
     process.stdout.write('usage: npm run bench -- [scenario ...] [--items N] [--json]\n\nscenarios:\n');
-    for (const s of scenarios) process.stdout.write(`  ${s.name.padEnd(12)} ${s.description}\n`);
+    for (const s of scenarios) process.stdout.write(`  ${s.name.padEnd(14)} ${s.description}\n`);
+    for (const [g, members] of Object.entries(groups)) process.stdout.write(`  ${g.padEnd(14)} runs ${members.join(', ')}\n`);
     process.exit(0);
   }
   let items: number | undefined;
@@ -64,9 +65,10 @@ function parse(argv: string[]): { chosen: Scenario[]; items: number | undefined;
     items = Number(values.items.replace(/_/g, ''));
     if (!Number.isInteger(items) || items < 1) throw new Error(`--items must be a positive integer, got ${values.items}`);
   }
-  const unknown = positionals.filter((n) => !scenarios.some((s) => s.name === n));
+  const names = positionals.flatMap((n) => groups[n] ?? [n]);
+  const unknown = names.filter((n) => !scenarios.some((s) => s.name === n));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
-  const chosen = positionals.length === 0 ? [...scenarios] : scenarios.filter((s) => positionals.includes(s.name));
+  const chosen = names.length === 0 ? [...scenarios] : scenarios.filter((s) => names.includes(s.name));
   return { chosen, items, json: values.json };
 }
 

@@ -1,6 +1,10 @@
 import type { Scenario } from '../types.js';
 import { hashingIndexScenario } from './hashing-index.js';
+import { hashingPdqScenario } from './hashing-pdq.js';
 import { ingestScenario } from './ingest.js';
 
 /** Every scenario, in the order `npm run bench` runs them. Add new ones here. */
-export const scenarios: readonly Scenario[] = [ingestScenario, hashingIndexScenario];
+export const scenarios: readonly Scenario[] = [ingestScenario, hashingPdqScenario, hashingIndexScenario];
+
+/** Names that run several scenarios: `npm run bench -- hashing` runs PDQ throughput and the matching index. */
+export const groups: Readonly<Record<string, readonly string[]>> = { hashing: ['hashing-pdq', 'hashing-index'] };

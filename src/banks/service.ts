@@ -10,6 +10,7 @@ import {
 import { appendEvents } from '../store/repos/events.js';
 
 const HEX = { md5: 32, sha256: 64, pdq: 64 } as const;
+const HEX_PATTERN = { md5: /^[0-9a-f]{32}$/, sha256: /^[0-9a-f]{64}$/, pdq: /^[0-9a-f]{64}$/ } as const;
 
 export const bankInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'bank names use letters, digits, _ . : -'),
@@ -51,7 +52,7 @@ export const bankEntryInputSchema = z
     }
     if (e.frames) ctx.addIssue({ code: 'custom', path: ['frames'], message: `only vpdq entries have frames` });
     const len = HEX[e.hashType];
-    if (!new RegExp(`^[0-9a-f]{${len}}$`).test(e.hash)) {
+    if (!HEX_PATTERN[e.hashType].test(e.hash)) {
       ctx.addIssue({ code: 'custom', path: ['hash'], message: `a ${e.hashType} hash is ${len} hex characters` });
     }
   });

@@ -72,7 +72,7 @@ export function bankCommands(program: Command): void {
         };
         for await (const row of readBankFile(file, format, defaults)) {
           if ('entry' in row) batch.push(row.entry);
-          if (batch.length >= 5000) await flush();
+          if (batch.length >= 20_000) await flush();
         }
         await flush();
         bar?.stop();
