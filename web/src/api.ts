@@ -5,7 +5,7 @@
 
 export type Verdict = 'violating' | 'needs_review' | 'no_violation';
 export type ItemStatus = 'pending' | 'processed' | 'failed';
-export type HashType = 'md5' | 'sha256';
+export type HashType = 'md5' | 'sha256' | 'pdq';
 
 export interface User {
   id: string;

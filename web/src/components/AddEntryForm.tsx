@@ -5,6 +5,7 @@ import { ErrorBox, Section } from './ui.js';
 const HASH_PATTERN: Record<HashType, RegExp> = {
   md5: /^[0-9a-f]{32}$/,
   sha256: /^[0-9a-f]{64}$/,
+  pdq: /^[0-9a-f]{64}$/,
 };
 
 export function AddEntryForm({ bankId, onAdded }: { bankId: string; onAdded: () => void }) {
@@ -58,6 +59,7 @@ export function AddEntryForm({ bankId, onAdded }: { bankId: string; onAdded: () 
           <select name="hashType" value={hashType} onChange={(e) => setHashType(e.target.value as HashType)}>
             <option value="sha256">sha256</option>
             <option value="md5">md5</option>
+            <option value="pdq">pdq</option>
           </select>
         </label>
         <label className="field">
