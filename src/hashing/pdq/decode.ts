@@ -2,6 +2,9 @@ import sharp from 'sharp';
 import { type PdqResult, pdqFromPixels } from './core.js';
 import { PdqError } from './errors.js';
 
+/** Longer sides than this are refused whatever the pixel count (a 5 x 10,000,000 strip would need gigabytes). */
+export const MAX_SIDE = 100_000;
+
 export interface PdqImageOptions {
   /** Refuse images with more pixels than this (checked from the header, before decoding). */
   maxPixels: number;
@@ -49,6 +52,8 @@ export async function decodeForPdq(
     throw new PdqError(`not a decodable image (${reason(e)})`);
   }
   if (!width || !height) throw new PdqError('image has no width or height');
+  // The second blur pass holds one float per row and output column: bound the side, not only the area.
+  if (width > MAX_SIDE || height > MAX_SIDE) throw new PdqError(`image is ${width}x${height}; a side over ${MAX_SIDE} pixels is refused`);
   if (width * height > maxPixels) {
     throw new PdqError(`image is ${width}x${height} (${width * height} pixels), over the limit of ${maxPixels} pixels`);
   }

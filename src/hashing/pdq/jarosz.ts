@@ -1,6 +1,7 @@
 // Jarosz downsampling to 64x64: two passes of (horizontal box, vertical box), then point sampling. Every sum and
 // quotient is float32 and accumulated in the reference's order, so the result is bit-identical; the passes are
 // streamed row by row so that only what the 64x64 samples depend on is kept.
+import { boxRows4, boxRowsSampled4 } from './box.js';
 import { greyRow, lumaRow } from './luma.js';
 
 const f = Math.fround;
@@ -18,57 +19,30 @@ export function samplePoints(dim: number): Int32Array {
   return s;
 }
 
-// The reference's 1-D box filter: the window grows from half its size at the start, slides at full size, and shrinks
-// at the end; the running sum is float32 and each output is sum / count. Written as its four phases so the hot loop
-// has no branches.
-
-/** Full 1-D box filter of one row (stride 1). */
-function boxRow(inp: Float32Array, out: Float32Array, outOff: number, len: number, w: number): void {
-  const half = (w + 2) >> 1;
-  let sum = 0;
-  let ri = 0;
-  let li = 0;
-  let oi = outOff;
-  let n = half - 1;
-  for (; ri < half - 1; ri++) sum = f(sum + inp[ri]!);
-  for (let i = half - 1; i < w; i++) {
-    sum = f(sum + inp[ri++]!);
-    out[oi++] = sum / ++n;
-  }
-  for (const end = len; ri < end; ) {
-    sum = f(f(sum + inp[ri++]!) - inp[li++]!);
-    out[oi++] = sum / w;
-  }
-  for (; n > w - half + 1; ) {
-    sum = f(sum - inp[li++]!);
-    out[oi++] = sum / --n;
+// Pass 1's vertical box, one output row at a time: the running column sums are independent across x, so these loops
+// are not latency-bound. inv is 1 / count (box.ts says why that is exact). Add then subtract, each rounded to
+// float32, as the reference's sliding window.
+function slideColumns(sum: Float32Array, ring: Float32Array, add: number, sub: number, out: Float32Array, oOff: number, width: number, inv: number): void {
+  for (let x = 0; x < width; x++) {
+    const s = f(f(sum[x]! + ring[add + x]!) - ring[sub + x]!);
+    sum[x] = s;
+    out[oOff + x] = s * inv;
   }
 }
 
-/** The same running sum as boxRow, but only the outputs at the sampled columns are divided and kept. */
-function boxRowSampled(inp: Float32Array, len: number, w: number, cols: Int32Array, out: Float32Array, outOff: number): void {
-  const half = (w + 2) >> 1;
-  let sum = 0;
-  let n = 0;
-  let k = 0;
-  let next = cols[0]!;
-  for (let r = 0; r < half - 1; r++, n++) sum = f(sum + inp[r]!);
-  for (let o = 0; o < len; o++) {
-    const r = o + half - 1;
-    if (r < len) {
-      sum = f(sum + inp[r]!);
-      n++;
-    }
-    const l = r - w;
-    if (l >= 0) {
-      sum = f(sum - inp[l]!);
-      n--;
-    }
-    // Sample points can repeat when the dimension is under 64.
-    while (o === next) {
-      out[outOff + k] = sum / n;
-      next = ++k < OUT ? cols[k]! : -1;
-    }
+function addColumns(sum: Float32Array, ring: Float32Array, add: number, out: Float32Array, oOff: number, width: number, inv: number): void {
+  for (let x = 0; x < width; x++) {
+    const s = f(sum[x]! + ring[add + x]!);
+    sum[x] = s;
+    out[oOff + x] = s * inv;
+  }
+}
+
+function subColumns(sum: Float32Array, ring: Float32Array, sub: number, out: Float32Array, oOff: number, width: number, inv: number): void {
+  for (let x = 0; x < width; x++) {
+    const s = f(sum[x]! - ring[sub + x]!);
+    sum[x] = s;
+    out[oOff + x] = s * inv;
   }
 }
 
@@ -80,15 +54,20 @@ export function downsample64(px: Uint8Array, width: number, height: number, chan
   const rows = samplePoints(height);
   const toLuma = greyLuma ? greyRow : lumaRow;
 
-  // Pass 1, horizontal: rows are produced on demand into a ring that holds the vertical window.
-  const ringRows = wy + 1;
+  // Pass 1, horizontal: rows are produced 4 at a time, on demand, into a ring that holds the vertical window plus
+  // the rows produced ahead of it.
+  const G = 4;
+  const ringRows = wy + G;
   const ring = new Float32Array(ringRows * width);
-  const luma = new Float32Array(width);
+  const luma = new Float32Array(G * width);
   const colSum = new Float32Array(width);
-  const vOut = new Float32Array(width);
+  // Pass 1's vertical output rows wait here until 4 can go through pass 2's horizontal box together.
+  const vBuf = new Float32Array(G * width);
   // Pass 2's horizontal box is only kept at the 64 sampled columns, for every row.
   const mid = new Float32Array(height * OUT);
   const rowBytes = width * channels;
+  let produced = 0;
+  let pending = 0;
 
   const half = (wy + 2) >> 1;
   let n = 0;
@@ -99,34 +78,31 @@ export function downsample64(px: Uint8Array, width: number, height: number, chan
     const rOff = (r % ringRows) * width;
     const lOff = l >= 0 ? (l % ringRows) * width : 0;
     if (r < height) {
-      toLuma(px, r * rowBytes, width, channels, luma);
-      boxRow(luma, ring, rOff, width, wx);
-      n++;
-      if (l >= 0) {
-        n--;
-        // Add then subtract, each rounded to float32, as the reference's sliding window.
-        for (let x = 0; x < width; x++) {
-          const s = f(f(colSum[x]! + ring[rOff + x]!) - ring[lOff + x]!);
-          colSum[x] = s;
-          vOut[x] = s / n;
-        }
-      } else {
-        for (let x = 0; x < width; x++) {
-          const s = f(colSum[x]! + ring[rOff + x]!);
-          colSum[x] = s;
-          vOut[x] = s / n;
-        }
+      if (r >= produced) {
+        const cnt = Math.min(G, height - produced);
+        for (let g = 0; g < cnt; g++) toLuma(px, (produced + g) * rowBytes, width, channels, luma, g * width);
+        // Lanes past the last row repeat lane 0.
+        const o0 = (produced % ringRows) * width;
+        const o1 = cnt > 1 ? ((produced + 1) % ringRows) * width : o0;
+        const o2 = cnt > 2 ? ((produced + 2) % ringRows) * width : o0;
+        const o3 = cnt > 3 ? ((produced + 3) % ringRows) * width : o0;
+        boxRows4(luma, 0, cnt > 1 ? width : 0, cnt > 2 ? 2 * width : 0, cnt > 3 ? 3 * width : 0, ring, o0, o1, o2, o3, width, wx);
+        produced += cnt;
       }
+      if (l >= 0) slideColumns(colSum, ring, rOff, lOff, vBuf, pending * width, width, 1 / n);
+      else addColumns(colSum, ring, rOff, vBuf, pending * width, width, 1 / ++n);
     } else {
-      n--;
-      for (let x = 0; x < width; x++) {
-        const s = f(colSum[x]! - ring[lOff + x]!);
-        colSum[x] = s;
-        vOut[x] = s / n;
-      }
+      subColumns(colSum, ring, lOff, vBuf, pending * width, width, 1 / --n);
     }
-    // Pass 1 vertical gave output row o; pass 2 horizontal runs on it.
-    if (o >= 0) boxRowSampled(vOut, width, wx, cols, mid, o * OUT);
+    if (o < 0) continue;
+    // Pass 1 vertical gave output row o; pass 2 horizontal runs on it once 4 rows (or the last) are buffered.
+    if (++pending === G || o === height - 1) {
+      const p = pending;
+      const first = (o - p + 1) * OUT;
+      boxRowsSampled4(vBuf, 0, p > 1 ? width : 0, p > 2 ? 2 * width : 0, p > 3 ? 3 * width : 0, width, wx, cols, mid,
+        first, p > 1 ? first + OUT : first, p > 2 ? first + 2 * OUT : first, p > 3 ? first + 3 * OUT : first);
+      pending = 0;
+    }
   }
 
   // Pass 2, vertical: running sums down the 64 kept columns, read at the 64 sampled rows.

@@ -14,21 +14,21 @@ for (let v = 0; v < 256; v++) {
  * Fills out[0..width) with the luma of one row of interleaved pixels. 1 or 2 channels are grey (+ alpha), expanded
  * to R = G = B; 3 or 4 are RGB (+ alpha). Alpha is ignored, never flattened.
  */
-export function lumaRow(px: Uint8Array, rowStart: number, width: number, channels: number, out: Float32Array): void {
+export function lumaRow(px: Uint8Array, rowStart: number, width: number, channels: number, out: Float32Array, outOff = 0): void {
   let p = rowStart;
   if (channels >= 3) {
     for (let x = 0; x < width; x++, p += channels) {
-      out[x] = f(f(LR[px[p]!]! + LG[px[p + 1]!]!) + LB[px[p + 2]!]!);
+      out[outOff + x] = f(f(LR[px[p]!]! + LG[px[p + 1]!]!) + LB[px[p + 2]!]!);
     }
   } else {
     for (let x = 0; x < width; x++, p += channels) {
       const v = px[p]!;
-      out[x] = f(f(LR[v]! + LG[v]!) + LB[v]!);
+      out[outOff + x] = f(f(LR[v]! + LG[v]!) + LB[v]!);
     }
   }
 }
 
 /** The reference CLI's path for single-channel images: the grey level itself, no weighting. */
-export function greyRow(px: Uint8Array, rowStart: number, width: number, channels: number, out: Float32Array): void {
-  for (let x = 0, p = rowStart; x < width; x++, p += channels) out[x] = px[p]!;
+export function greyRow(px: Uint8Array, rowStart: number, width: number, channels: number, out: Float32Array, outOff = 0): void {
+  for (let x = 0, p = rowStart; x < width; x++, p += channels) out[outOff + x] = px[p]!;
 }
