@@ -77,3 +77,29 @@ export function ballSize(bits: number, t: number): number {
   }
   return total;
 }
+
+export interface Ball {
+  /** XOR masks of every key within the radius of 0, in depth-first order (nearby buckets together). */
+  masks: Uint32Array;
+  /** popcount of each mask. */
+  flips: Uint8Array;
+}
+const balls = new Map<number, Ball>();
+
+/** Every `bits`-wide mask with at most `t` bits set, cached: a query probes with flat loops instead of recursion. */
+export function ballMasks(bits: number, t: number): Ball {
+  const cacheKey = bits * 64 + t;
+  let ball = balls.get(cacheKey);
+  if (ball) return ball;
+  const size = ballSize(bits, t);
+  ball = { masks: new Uint32Array(size), flips: new Uint8Array(size) };
+  let k = 0;
+  const walk = (mask: number, from: number, depth: number): void => {
+    ball!.masks[k] = mask >>> 0;
+    ball!.flips[k++] = depth;
+    if (depth < t) for (let b = from; b < bits; b++) walk(mask | (1 << b), b + 1, depth + 1);
+  };
+  walk(0, 0, 0);
+  balls.set(cacheKey, ball);
+  return ball;
+}

@@ -9,11 +9,12 @@
  *
  * Adds go to a delta segment (slots past the tables) that searches scan linearly; removes leave tombstones. Both are
  * folded in by a rebuild once the delta or the tombstones grow, so bulk loads should use `build`.
- * Ids are unsigned 32-bit integers (database row ids); adding an existing id replaces its hash.
+ * Ids are unsigned 32-bit integers (database row ids); adding an existing id replaces its hash. While ids equal their
+ * slots (dense 0..n-1 in insertion order, the common bulk load) no id array or id map is kept at all.
  */
 import { ballSize, popcount32, WORDS, writeWords } from './bits.js';
 import { IdMap } from './id-map.js';
-import { directoryBits, layout, type Substring, substringKey, Table } from './tables.js';
+import { Candidates, directoryBits, layout, type Substring, substringKey, Table } from './tables.js';
 
 export { hammingBytes, popcount32 } from './bits.js';
 
@@ -34,8 +35,12 @@ const SCAN_FACTOR = 4;
 export class PdqIndex {
   private readonly subs: Substring[];
   private words = new Uint32Array(0);
-  private ids = new Uint32Array(0);
-  private alive = new Uint8Array(0);
+  /** Slot capacity of words/alive/ids. */
+  private cap = 0;
+  /** Id per slot; null while every id equals its slot (then the id map is unused). */
+  private ids: Uint32Array | null = null;
+  /** Live flag per slot, one bit each. */
+  private alive = new Uint32Array(0);
   private readonly idMap = new IdMap();
   private tables: Table[] = [];
   /** Slots in use (live + tombstoned). */
@@ -51,8 +56,7 @@ export class PdqIndex {
   private hitSlots = new Uint32Array(64);
   private hitDist = new Uint16Array(64);
   private hits = 0;
-  private candSlots = new Uint32Array(4_096);
-  private cands = 0;
+  private readonly cands = new Candidates();
 
   constructor(opts: PdqIndexOptions = {}) {
     this.subs = layout(opts.substrings ?? DEFAULT_SUBSTRINGS);
@@ -64,7 +68,7 @@ export class PdqIndex {
     const index = new PdqIndex(opts);
     if (Array.isArray(entries)) index.reserve(entries.length);
     for (const { id, hash } of entries) index.append(id, hash);
-    if (index.ids.length > index.n) index.resize(index.n);
+    if (index.cap > index.n) index.resize(index.n);
     index.rebuild();
     return index;
   }
@@ -74,7 +78,7 @@ export class PdqIndex {
   }
 
   has(id: number): boolean {
-    return this.idMap.get(id, this.ids) >= 0;
+    return this.slotOf(id) >= 0;
   }
 
   add(id: number, hash: Uint8Array | string): void {
@@ -83,10 +87,10 @@ export class PdqIndex {
   }
 
   remove(id: number): boolean {
-    const slot = this.idMap.get(id, this.ids);
+    const slot = this.slotOf(id);
     if (slot < 0) return false;
-    this.idMap.delete(id, this.ids);
-    this.alive[slot] = 0;
+    if (this.ids) this.idMap.delete(id, this.ids);
+    this.alive[slot >>> 5]! &= ~(1 << (slot & 31));
     this.live--;
     this.dead++;
     if (this.dead > Math.max(4_096, this.live >> 2)) this.rebuild();
@@ -105,7 +109,7 @@ export class PdqIndex {
       const slot = this.hitSlots[h]!;
       if (slot === last) continue;
       last = slot;
-      out.push({ id: this.ids[slot]!, distance: this.hitDist[h]! });
+      out.push({ id: this.ids ? this.ids[slot]! : slot, distance: this.hitDist[h]! });
     }
     return out.sort((a, b) => a.distance - b.distance || a.id - b.id);
   }
@@ -124,7 +128,7 @@ export class PdqIndex {
 
   /** Bytes held by the typed arrays (hashes, ids, flags, id map, tables), including spare capacity. */
   memoryBytes(): number {
-    let total = this.words.byteLength + this.ids.byteLength + this.alive.byteLength + this.idMap.bytes();
+    let total = this.words.byteLength + this.alive.byteLength + (this.ids ? this.ids.byteLength + this.idMap.bytes() : 0);
     for (const t of this.tables) total += t.bytes();
     return total;
   }
@@ -140,15 +144,16 @@ export class PdqIndex {
     }
     // Gather candidate slots first, then verify them in one tight loop: the hash reads are independent cache misses
     // that the CPU can overlap, instead of each waiting behind the probe bookkeeping.
-    this.cands = 0;
+    const cands = this.cands;
+    cands.count = 0;
     for (let i = 0; i < this.tables.length; i++) {
       const t = this.thresholds[i]!;
       if (t < 0) continue;
       const table = this.tables[i]!;
-      this.probe(table, substringKey(this.q, 0, table.start, table.bits), 0, t);
+      table.probe(substringKey(this.q, 0, table.start, table.bits), t, cands);
     }
-    const slots = this.candSlots;
-    for (let c = 0; c < this.cands; c++) this.verify(slots[c]!);
+    const slots = cands.slots;
+    for (let c = 0; c < cands.count; c++) this.verify(slots[c]!);
     this.scan(this.main, this.n);
   }
 
@@ -164,35 +169,10 @@ export class PdqIndex {
       if (t < 0) continue;
       const bits = this.subs[i]!.bits;
       if (t >= bits) return Number.POSITIVE_INFINITY;
-      const probes = ballSize(bits, t);
-      cost += probes + (probes * this.main) / 2 ** bits;
+      const dirBits = bits - (this.tables[i]?.resBits ?? 0);
+      cost += ballSize(dirBits, t) + (ballSize(bits, t) * this.main) / 2 ** bits;
     }
     return cost;
-  }
-
-  /** Visits every key within `left` more flipped bits of `key`, flipping only bits at or above `from`. */
-  private probe(table: Table, key: number, from: number, left: number): void {
-    const e0 = table.dir[key >>> table.resBits]!;
-    const e1 = table.dir[(key >>> table.resBits) + 1]!;
-    const { pos, res } = table;
-    if (this.cands + (e1 - e0) > this.candSlots.length) this.growCandidates(this.cands + (e1 - e0));
-    const out = this.candSlots;
-    let c = this.cands;
-    if (res) {
-      const rk = key & table.resMask;
-      for (let e = e0; e < e1; e++) if (res[e] === rk) out[c++] = pos[e]!;
-    } else {
-      for (let e = e0; e < e1; e++) out[c++] = pos[e]!;
-    }
-    this.cands = c;
-    if (left === 0) return;
-    for (let bit = from; bit < table.bits; bit++) this.probe(table, (key ^ (1 << bit)) >>> 0, bit + 1, left - 1);
-  }
-
-  private growCandidates(min: number): void {
-    const next = new Uint32Array(Math.max(min, this.candSlots.length * 2));
-    next.set(this.candSlots.subarray(0, this.cands));
-    this.candSlots = next;
   }
 
   private scan(from: number, to: number): void {
@@ -210,7 +190,7 @@ export class PdqIndex {
     d += popcount32(w[o + 2]! ^ q[2]!) + popcount32(w[o + 3]! ^ q[3]!);
     if (d > r) return;
     d += popcount32(w[o + 4]! ^ q[4]!) + popcount32(w[o + 5]! ^ q[5]!) + popcount32(w[o + 6]! ^ q[6]!) + popcount32(w[o + 7]! ^ q[7]!);
-    if (d > r || this.alive[slot] === 0) return;
+    if (d > r || ((this.alive[slot >>> 5]! >>> (slot & 31)) & 1) === 0) return;
     if (this.hits === this.hitSlots.length) {
       const slots = new Uint32Array(this.hits * 2);
       const dist = new Uint16Array(this.hits * 2);
@@ -227,55 +207,79 @@ export class PdqIndex {
     if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new RangeError(`id must be an integer in 0..2^32-1, got ${id}`);
     writeWords(hash, this.q, 0); // validates before anything changes
     this.remove(id);
-    if (this.n === this.ids.length) this.resize(Math.max(1_024, Math.ceil(this.n * 1.5)));
+    if (this.n === this.cap) this.resize(Math.max(1_024, Math.ceil(this.n * 1.5)));
+    if (!this.ids && id !== this.n) this.materializeIds();
     this.words.set(this.q, this.n * WORDS);
-    this.ids[this.n] = id;
-    this.alive[this.n] = 1;
-    this.idMap.insert(id, this.n, this.ids);
+    if (this.ids) {
+      this.ids[this.n] = id;
+      this.idMap.insert(id, this.n, this.ids);
+    }
+    this.alive[this.n >>> 5]! |= 1 << (this.n & 31);
     this.n++;
     this.live++;
   }
 
   private reserve(capacity: number): void {
-    if (capacity > this.ids.length) this.resize(capacity);
+    if (capacity > this.cap) this.resize(capacity);
   }
 
   private resize(capacity: number): void {
     const words = new Uint32Array(capacity * WORDS);
-    const ids = new Uint32Array(capacity);
-    const alive = new Uint8Array(capacity);
+    const alive = new Uint32Array(Math.ceil(capacity / 32));
     words.set(this.words.subarray(0, this.n * WORDS));
-    ids.set(this.ids.subarray(0, this.n));
-    alive.set(this.alive.subarray(0, this.n));
+    alive.set(this.alive.subarray(0, Math.ceil(this.n / 32)));
     this.words = words;
-    this.ids = ids;
     this.alive = alive;
+    if (this.ids) {
+      const ids = new Uint32Array(capacity);
+      ids.set(this.ids.subarray(0, this.n));
+      this.ids = ids;
+    }
+    this.cap = capacity;
+  }
+
+  private slotOf(id: number): number {
+    if (this.ids) return this.idMap.get(id, this.ids);
+    return id < this.n && ((this.alive[id >>> 5]! >>> (id & 31)) & 1) === 1 ? id : -1;
+  }
+
+  /** Leaves identity mode: an id that is not the next slot, or a compaction that moves slots. */
+  private materializeIds(): void {
+    const ids = new Uint32Array(this.cap);
+    for (let s = 0; s < this.n; s++) ids[s] = s;
+    this.ids = ids;
+    for (let s = 0; s < this.n; s++) if ((this.alive[s >>> 5]! >>> (s & 31)) & 1) this.idMap.insert(s, s, ids);
   }
 
   /** Drops tombstones, then rebuilds every table over all slots (the delta becomes empty). */
   private rebuild(): void {
     this.tables = []; // let the old tables be collected before the new ones are allocated
     if (this.dead > 0) {
+      if (!this.ids) this.materializeIds();
+      const ids = this.ids!;
+      const alive = this.alive;
       let to = 0;
       for (let s = 0; s < this.n; s++) {
-        if (this.alive[s] === 0) continue;
+        if (((alive[s >>> 5]! >>> (s & 31)) & 1) === 0) continue;
         if (to !== s) {
           this.words.copyWithin(to * WORDS, s * WORDS, (s + 1) * WORDS);
-          this.ids[to] = this.ids[s]!;
-          this.alive[to] = 1;
+          ids[to] = ids[s]!;
         }
         to++;
       }
-      this.alive.fill(0, to, this.n);
+      alive.fill(0);
+      alive.fill(0xffffffff, 0, to >>> 5);
+      if (to & 31) alive[to >>> 5] = (1 << (to & 31)) - 1;
       this.n = to;
       this.dead = 0;
-      this.idMap.reset(this.ids, this.n);
+      this.idMap.reset(ids, this.n);
     }
     let cursor = new Uint32Array(0);
+    const keys = new Uint32Array(this.n);
     for (const sub of this.subs) {
       const dirBits = directoryBits(this.n, sub.bits);
       if (cursor.length < 2 ** dirBits) cursor = new Uint32Array(2 ** dirBits);
-      this.tables.push(Table.build(this.words, this.n, sub, dirBits, cursor));
+      this.tables.push(Table.build(this.words, this.n, sub, dirBits, cursor, keys));
     }
     this.main = this.n;
   }

@@ -151,6 +151,36 @@ describe('PdqIndex', () => {
     for (const id of removed) assert.equal(grown.has(id), false);
   });
 
+  test('dense ids (kept implicit) survive removes, compaction and out-of-order adds', () => {
+    const rng = new Rng(6);
+    const hashes = [...shared.bank.values()].slice(0, 12_000);
+    const bank = new Map(hashes.map((h, id) => [id, h] as const));
+    const index = PdqIndex.build(hashes.map((hash, id) => ({ id, hash })));
+    const check = () => {
+      for (const { q } of shared.queries.slice(0, 60)) for (const r of [0, 31]) assert.deepEqual(index.search(q, r), brute(bank, q, r));
+    };
+    check();
+    for (let id = 12_000; id < 12_100; id++) {
+      const hash = randomHash(rng);
+      bank.set(id, hash);
+      index.add(id, hash);
+    }
+    assert.ok(index.remove(3) && bank.delete(3));
+    assert.equal(index.has(3), false);
+    assert.equal(index.has(12_099), true);
+    assert.equal(index.has(12_100), false);
+    check();
+    for (let id = 10; id < 5_000; id++) assert.ok(index.remove(id) && bank.delete(id)); // forces a compaction
+    check();
+    const h = randomHash(rng);
+    index.add(7, h); // replaces a live id after compaction
+    bank.set(7, h);
+    index.add(3, h); // re-adds a removed id
+    bank.set(3, h);
+    check();
+    assert.equal(index.size, bank.size);
+  });
+
   test('invalid hashes, ids and radii throw clear errors', () => {
     const index = new PdqIndex();
     assert.throws(() => index.add(1, 'abc'), /PDQ hash must be 32 bytes or 64 hex characters, got a 3-character string/);
