@@ -3,6 +3,7 @@ import { itemInputSchema } from '../core/item-input.js';
 import type { Role } from '../core/roles.js';
 import { getBankByName } from '../store/repos/banks.js';
 import { findUserByEmail } from '../store/repos/people.js';
+import { perceptualDemo } from './perceptual.js';
 import { generateWorld } from './world.js';
 
 /** The demo's people, one per role. Their shared password is documented in the README; demo only. */
@@ -47,8 +48,10 @@ export async function seedDemo(
     users++;
   }
 
+  const perceptual = await perceptualDemo(world, now);
+  world.items.push(...perceptual.items);
   let bankEntries = 0;
-  for (const b of world.banks) {
+  for (const b of [...world.banks, perceptual.bank]) {
     const bank = (await getBankByName(haven.store.db, b.name)) ?? (await haven.banks.create({ name: b.name, description: b.description, source: b.source }, actor));
     bankEntries += (await haven.banks.addEntries(bank.id, b.entries, actor)).length;
   }

@@ -15,7 +15,7 @@ export { demoTextItems } from './bench-items.js';
 export { DEFAULT_NOW } from './accounts.js';
 
 export interface DemoBankEntry {
-  hashType: 'md5' | 'sha256';
+  hashType: 'md5' | 'sha256' | 'pdq';
   hash: string;
   category: string;
   classification?: 'A1' | 'A2' | 'B1' | 'B2';

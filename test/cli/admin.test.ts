@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { DEMO_USERS } from '../../src/demo/seed.js';
+import { perceptualDemo } from '../../src/demo/perceptual.js';
 import { generateWorld } from '../../src/demo/world.js';
 import { openSqlite } from '../../src/store/db.js';
 import { auditHash } from '../../src/store/repos/audit.js';
@@ -169,8 +170,10 @@ test('haven audit verify notices the last row deleted', { timeout: 60_000 }, asy
 test('haven demo seed prints its counts, and a second run adds nothing', { timeout: 120_000 }, async (t) => {
   const dataDir = tempDir(t);
   const haven = cli(dataDir);
-  const world = await generateWorld({ accounts: 20, seed: 3 });
-  const bankEntries = world.banks.reduce((n, b) => n + b.entries.length, 0);
+  const generated = await generateWorld({ accounts: 20, seed: 3 });
+  const perceptual = await perceptualDemo(generated, 0);
+  const world = { items: [...generated.items, ...perceptual.items] };
+  const bankEntries = generated.banks.reduce((n, b) => n + b.entries.length, 0) + perceptual.bank.entries.length;
   assert.ok(world.items.length > 20 && bankEntries > 0);
 
   const first = await haven(['demo', 'seed', '--accounts', '20', '--seed', '3']);
