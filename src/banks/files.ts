@@ -102,7 +102,12 @@ export interface ExportedEntry {
   data?: unknown;
 }
 
-export function formatBankFile(entries: readonly ExportedEntry[], format: BankFileFormat, withHeader: boolean): string {
+/**
+ * Writes entries in a file format. Only JSON Lines carries a vPDQ entry's frames, so the flat formats leave
+ * vPDQ entries out (the caller says how many) rather than write rows that cannot be imported again.
+ */
+export function formatBankFile(all: readonly ExportedEntry[], format: BankFileFormat, withHeader: boolean): string {
+  const entries = format === 'jsonl' ? all : all.filter((e) => e.hashType !== 'vpdq');
   if (format === 'plain') return entries.map((e) => `${e.hash}\n`).join('');
   if (format === 'jsonl') {
     return entries

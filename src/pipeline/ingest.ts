@@ -12,7 +12,7 @@ import { upsertAccounts } from '../store/repos/accounts.js';
 import { appendEvents, type NewEvent } from '../store/repos/events.js';
 import { findItemIdsByContent, insertItems } from '../store/repos/items.js';
 import { enqueueJobs } from '../store/repos/jobs.js';
-import { putBlob } from '../store/repos/media-blobs.js';
+import { existingBlobs, putBlob } from '../store/repos/media-blobs.js';
 
 export { MediaError };
 
@@ -80,6 +80,8 @@ export class Ingestor {
       const newItems: Item[] = [];
       const events: NewEvent[] = [];
       // One lookup for the whole batch; items repeated inside the batch are caught as they are added.
+      // A re-shared file is sealed and stored once: skip what is already held or was sealed earlier in the batch.
+      const sealed = await existingBlobs(trx, prepared.flatMap((p) => p.media.map((m) => m.sha256)));
       const known = await findItemIdsByContent(trx, prepared.map((p) => ({ externalId: p.input.externalId, contentDigest: p.digest })));
       for (const p of prepared) {
         const key = `${p.input.externalId}\u0000${p.digest}`;
@@ -91,7 +93,11 @@ export class Ingestor {
         const item = this.toItem(p, accounts, now);
         newItems.push(item);
         if (!this.opts.hashOnly && this.opts.keys) {
-          for (const m of p.media) await putBlob(trx, m.sha256, seal(this.opts.keys, m.data), now);
+          for (const m of p.media) {
+            if (sealed.has(m.sha256)) continue;
+            await putBlob(trx, m.sha256, seal(this.opts.keys, m.data), now);
+            sealed.add(m.sha256);
+          }
         }
         known.set(key, item.id);
         events.push({

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pdqHashImage } from '../../src/hashing/pdq/index.js';
@@ -64,4 +64,27 @@ test('plain hash-per-line PDQ lists, TSV, --skip-invalid, and banking a missed i
   const none = await haven('bank', 'add-from-item', 'no-such-item', '--bank', 'internal');
   assert.equal(none.code, 1);
   assert.equal(none.stderr, 'haven: no item with id or external id no-such-item\n');
+});
+
+test('vPDQ entries keep their frames in JSONL and are left out of flat exports with a warning', { timeout: 120_000 }, async (t) => {
+  const dataDir = tempDir(t);
+  const inputs = tempDir(t, 'haven-lists-');
+  const haven = (...args: string[]) => runHaven(args, { dataDir });
+  const frames = [0, 1, 2].map((i) => ({ hash: randomHex(64, 100 + i), quality: 90, timestampSec: i }));
+  const file = join(inputs, 'video.jsonl');
+  writeFileSync(file, [
+    JSON.stringify({ hashType: 'vpdq', hash: 'abcdef0123456789', category: 'CSE-01', frames }),
+    JSON.stringify({ hashType: 'md5', hash: randomHex(32, 5), category: 'CSE-01' }),
+    JSON.stringify({ hashType: 'vpdq', hash: 'abcdef01', category: 'CSE-01' }),
+  ].join('\n'));
+  const refused = await haven('bank', 'import', 'videos', file);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /line 3: frames: a vpdq entry needs its frames/);
+  writeFileSync(file, readFileSync(file, 'utf8').split('\n').slice(0, 2).join('\n'));
+  assert.equal((await haven('bank', 'import', 'videos', file)).stdout, 'bank videos: 2 added, 0 already present\n');
+  const jsonl = (await haven('bank', 'export', 'videos', '--format', 'jsonl')).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(jsonl.find((e) => e.hashType === 'vpdq')?.frames, frames);
+  const csv = await haven('bank', 'export', 'videos', '--format', 'csv');
+  assert.equal(csv.stdout.trim().split('\n').length, 2, 'header and the md5 row only');
+  assert.match(csv.stderr, /1 vPDQ entries left out: only --format jsonl carries their frames/);
 });

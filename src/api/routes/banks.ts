@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Haven } from '../../app.js';
 import { principalLabel } from '../../auth/service.js';
 import { bankItem } from '../../banks/from-item.js';
+import { categoryIdSchema } from '../../core/taxonomy.js';
 import { bankEntryInputSchema, bankInputSchema, bankPatchSchema } from '../../banks/service.js';
 import { getBank, listBankEntries, listBanks } from '../../store/repos/banks.js';
 import { HttpError } from '../errors.js';
@@ -75,7 +76,7 @@ export function bankRoutes(routes: RouteTable, haven: Haven): void {
   routes.add({
     method: 'POST', url: '/v1/banks/from-item', tag: 'banks', access: 'banks:write', status: 201,
     body: z.strictObject({
-      item: z.string().min(1).max(256), bank: z.string().min(1).max(100), category: z.string().regex(/^CSE-\d{2}$/).default('CSE-01'),
+      item: z.string().min(1).max(256), bank: z.string().min(1).max(100), category: categoryIdSchema.default('CSE-01'),
       classification: z.enum(['A1', 'A2', 'B1', 'B2']).optional(), label: z.string().max(500).optional(),
     }),
     summary: "Bank an item's media (every hash Haven holds for it), with the item as provenance",

@@ -99,8 +99,10 @@ export function bankCommands(program: Command): void {
         if (!b) throw new Error(`no bank named ${name}`);
         let text = '';
         let after: string | undefined;
+        let videos = 0;
         for (;;) {
           const page = await listBankEntries(haven.store.db, b.id, { limit: 5000, after });
+          if (o.format !== 'jsonl') videos += page.filter((e) => e.hashType === 'vpdq').length;
           if (page.length === 0 && after !== undefined) break;
           text += formatBankFile(page, o.format as BankFileFormat, after === undefined);
           if (page.length === 0) break;
@@ -108,6 +110,7 @@ export function bankCommands(program: Command): void {
         }
         if (o.out) writeFileSync(o.out, text);
         else process.stdout.write(text);
+        if (videos > 0) process.stderr.write(`${videos} vPDQ entries left out: only --format jsonl carries their frames\n`);
       });
     });
 

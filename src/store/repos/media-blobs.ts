@@ -13,6 +13,16 @@ export async function putBlob(q: Queryable, sha256: string, blob: SealedBlob, no
     .execute();
 }
 
+export async function existingBlobs(q: Queryable, sha256s: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(sha256s)];
+  const found = new Set<string>();
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await q.selectFrom('media_blobs').select('sha256').where('sha256', 'in', unique.slice(i, i + 500)).execute();
+    for (const r of rows) found.add(r.sha256);
+  }
+  return found;
+}
+
 export async function getBlob(q: Queryable, sha256: string): Promise<SealedBlob | null> {
   const r = await q.selectFrom('media_blobs').selectAll().where('sha256', '=', sha256).executeTakeFirst();
   if (!r) return null;
