@@ -176,6 +176,9 @@ export interface Bank {
   source: string | null;
   entryCount: number;
   createdAt: string;
+  /** What a match does: enforce (the policy decides), review (a person decides), shadow (recorded only). */
+  matchMode: 'enforce' | 'review' | 'shadow';
+  enabled: boolean;
 }
 
 export interface BankEntry {
@@ -326,6 +329,8 @@ export const api = {
   listBanks: () => json<{ banks: Bank[] }>('/v1/banks'),
   createBank: (body: { name: string; description?: string; source?: string }) =>
     json<Bank>('/v1/banks', { method: 'POST', body }),
+  updateBank: (bankId: string, body: { enabled?: boolean; matchMode?: Bank['matchMode'] }) =>
+    json<Bank>(`/v1/banks/${enc(bankId)}`, { method: 'PATCH', body }),
   listEntries: (bankId: string, params: { limit?: number; cursor?: string | null } = {}) =>
     json<{ entries: BankEntry[]; nextCursor: string | null }>(`/v1/banks/${enc(bankId)}/entries`, {
       query: { limit: 100, ...params },

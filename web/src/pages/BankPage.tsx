@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type BankEntry, hasPermission } from '../api.js';
 import { AddEntryForm } from '../components/AddEntryForm.js';
+import { BankSettings } from '../components/BankSettings.js';
 import { Empty, ErrorBox, Fact, Facts, Loading, Mono, Section } from '../components/ui.js';
 import { formatTime } from '../format.js';
 import { useAsync, useDocumentTitle } from '../hooks.js';
@@ -76,6 +77,9 @@ export function BankPage({ id }: { id: string }) {
               <Fact label="Source">{bank.source ?? '—'}</Fact>
               <Fact label="Entries">{bank.entryCount.toLocaleString('en-US')}</Fact>
               <Fact label="Created">{formatTime(bank.createdAt)}</Fact>
+              <Fact label="Matches">
+                <BankSettings bank={bank} canWrite={canWrite} onChanged={() => banks.reload()} />
+              </Fact>
               <Fact label="Id">
                 <Mono value={bank.id} copy />
               </Fact>
@@ -108,7 +112,7 @@ export function BankPage({ id }: { id: string }) {
                   <tr key={entry.id} data-entry-id={entry.id}>
                     <td className="mono">{entry.hashType}</td>
                     <td className="nowrap">
-                      <Mono value={entry.hash} short={entry.hashType === 'sha256' ? 16 : undefined} copy />
+                      <Mono value={entry.hash} short={entry.hashType === 'md5' ? undefined : 16} copy />
                     </td>
                     <td className="mono">{entry.category}</td>
                     <td>{entry.classification ?? <span className="muted">—</span>}</td>
