@@ -8,6 +8,9 @@ import {
 import pg from 'pg';
 import { spineMigration } from './migrations/001-spine.js';
 import { mediaHashingMigration } from './migrations/002-media-hashing.js';
+import { bankImportMigration } from './migrations/003-bank-import.js';
+import { conversationsMigration } from './migrations/004-conversations.js';
+import { modelsMigration } from './migrations/005-models.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -74,7 +77,13 @@ export function redactUrl(url: string): string {
 }
 
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '001-spine': spineMigration(dialect), '002-media-hashing': mediaHashingMigration(dialect) };
+  return {
+    '001-spine': spineMigration(dialect),
+    '002-media-hashing': mediaHashingMigration(dialect),
+    '003-bank-import': bankImportMigration(dialect),
+    '004-conversations': conversationsMigration(dialect),
+    '005-models': modelsMigration(dialect),
+  };
 }
 
 export async function migrate(store: Store): Promise<void> {
