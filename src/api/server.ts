@@ -17,6 +17,7 @@ import { demoPlatformReceiver } from './routes/demo-platform.js';
 import { itemRoutes } from './routes/items.js';
 import { mediaRoutes } from './routes/media.js';
 import { opsRoutes } from './routes/ops.js';
+import { rulesRoutes } from './routes/rules.js';
 
 export interface ServerOptions {
   /** Serve the built web UI from this folder (defaults to web/dist when it exists). */
@@ -61,6 +62,7 @@ export async function buildServer(haven: Haven, opts: ServerOptions = {}): Promi
   mediaRoutes(routes, haven);
   bankRoutes(routes, haven);
   configRoutes(routes, haven);
+  rulesRoutes(routes, haven);
   const openapi = routes.openapi({ title: 'Haven API', version: HAVEN_VERSION });
   app.get('/openapi.json', async () => openapi);
   if (opts.demoWebhookSecret) demoPlatformReceiver(app, opts.demoWebhookSecret);

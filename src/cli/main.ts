@@ -5,7 +5,10 @@ import { bankCommands } from './commands/bank.js';
 import { hashCommand } from './commands/hash.js';
 import { ingestCommand } from './commands/ingest.js';
 import { itemCommand } from './commands/item.js';
+import { modelCommands } from './commands/model.js';
+import { rulesCommands } from './commands/rules.js';
 import { serveCommand } from './commands/serve.js';
+import { textCommand } from './commands/text.js';
 
 const program = new Command()
   .name('haven')
@@ -18,6 +21,9 @@ itemCommand(program);
 bankCommands(program);
 adminCommands(program);
 hashCommand(program);
+modelCommands(program);
+rulesCommands(program);
+textCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`haven: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import { policySchema } from '../core/policy.js';
 import { taxonomySchema } from '../core/taxonomy.js';
 import type { Clock } from '../core/clock.js';
-import { termListsSchema } from '../detectors/text/terms.js';
+import { rulesDocumentSchema } from '../detectors/text/rules/format.js';
+import { behaviourConfigSchema } from '../detectors/behaviour/config.js';
+import { conversationRiskConfigSchema } from '../detectors/conversation/config.js';
 import type { Store } from '../store/db.js';
 import { appendAudit } from '../store/repos/audit.js';
 import { type ConfigKind, type ConfigVersion, latestConfig, saveConfigVersion } from '../store/repos/config.js';
@@ -11,7 +13,9 @@ import { appendEvents } from '../store/repos/events.js';
 export const CONFIG_SCHEMAS: Record<ConfigKind, z.ZodType> = {
   taxonomy: taxonomySchema,
   policy: policySchema,
-  term_lists: termListsSchema,
+  rules: rulesDocumentSchema,
+  conversation_risk: conversationRiskConfigSchema,
+  behaviour: behaviourConfigSchema,
 };
 
 /**

@@ -4,8 +4,9 @@
  */
 import type { ItemInput } from '../core/item-input.js';
 import { DAY_MS, DEFAULT_NOW, type DemoAccount, isMinor, makeAccounts, pad, ref } from './accounts.js';
-import { benignChatLine, benignComment, benignPost, riskyLine } from './corpus.js';
+import { benignChatLine, benignComment, benignPost } from './corpus.js';
 import { Rng } from './random.js';
+import { labelsOf, riskyLine } from './risky.js';
 
 const POOL_SIZE = 3000;
 const RISKY_SHARE = 0.02;
@@ -15,7 +16,12 @@ function conversationId(a: DemoAccount, b: DemoAccount): string {
   return `bconv_${x.externalId}_${y.externalId}`;
 }
 
-export function* demoTextItems(count: number, seed: number, now: number = DEFAULT_NOW): Generator<ItemInput> {
+/**
+ * A stream of stand-alone synthetic text items (posts, comments, DMs), `riskyShare` of them adult-to-minor lines
+ * with neutral indicators. Every item's metadata carries its ground-truth `labels`, so the stream doubles as a
+ * labelled set for training and evaluating the local model.
+ */
+export function* demoTextItems(count: number, seed: number, now: number = DEFAULT_NOW, riskyShare = RISKY_SHARE): Generator<ItemInput> {
   if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a non-negative integer');
   const s = Math.trunc(seed);
   const rng = new Rng(s, 100);
@@ -28,13 +34,17 @@ export function* demoTextItems(count: number, seed: number, now: number = DEFAUL
   for (let i = 0; i < count; i++) {
     const externalId = `bench_${pad(i + 1, 7)}`;
     const createdAt = Math.floor(windowStart + i * step + rng.next() * step);
-    if (rng.chance(RISKY_SHARE)) {
+    if (rng.chance(riskyShare)) {
       const from = rng.pick(adults);
       const to = rng.pick(minors);
+      const line = riskyLine(rng, to.ageBand);
       yield {
-        externalId, surface: 'direct_message', kind: 'text', text: riskyLine(rng, to.ageBand),
+        externalId, surface: 'direct_message', kind: 'text', text: line.text,
         author: ref(from), recipients: [ref(to)], conversationId: conversationId(from, to), createdAt,
-        metadata: { synthetic: true, scenario: 'risky_contact' },
+        metadata: {
+          synthetic: true, scenario: 'risky_contact', labels: labelsOf(line.indicators), indicators: line.indicators,
+          tactics: line.tactics,
+        },
       };
       continue;
     }
@@ -43,12 +53,12 @@ export function* demoTextItems(count: number, seed: number, now: number = DEFAUL
     if (r < 0.35) {
       yield {
         externalId, surface: 'public_post', kind: 'text', text: benignPost(rng), author: ref(author), createdAt,
-        metadata: { synthetic: true, scenario: 'benign' },
+        metadata: { synthetic: true, scenario: 'benign', labels: [] },
       };
     } else if (r < 0.65) {
       yield {
         externalId, surface: 'comment', kind: 'text', text: benignComment(rng), author: ref(author), createdAt,
-        metadata: { synthetic: true, scenario: 'benign' },
+        metadata: { synthetic: true, scenario: 'benign', labels: [] },
       };
     } else {
       let to = rng.pick(pool);
@@ -56,7 +66,7 @@ export function* demoTextItems(count: number, seed: number, now: number = DEFAUL
       yield {
         externalId, surface: 'direct_message', kind: 'text', text: benignChatLine(rng),
         author: ref(author), recipients: [ref(to)], conversationId: conversationId(author, to), createdAt,
-        metadata: { synthetic: true, scenario: 'benign' },
+        metadata: { synthetic: true, scenario: 'benign', labels: [] },
       };
     }
   }

@@ -1,9 +1,7 @@
 /**
- * Synthetic text for the demo world. Benign lines are everyday chat (school, games, sport, weather, music) and must
- * contain none of the default detector terms; the tests check this. Risky lines carry ONLY neutral indicators: an
- * age mention, a request for secrecy, a move to another app, an offer of a gift, a bare request for a photo.
+ * Benign synthetic text for the demo world: everyday chat (school, games, sport, weather, music). It must trigger
+ * none of the default text rules; the tests check this. Risky lines live in risky.ts.
  */
-import type { AgeBand } from '../core/types.js';
 import type { Rng } from './random.js';
 
 const GAMES = ['Star Racer', 'Block Builders', 'Dungeon Dash', 'Sky Islands', 'chess', 'Tetra Blocks', 'Kart Rally'];
@@ -19,7 +17,7 @@ const NAMES = ['Sam', 'Alex', 'Jordan', 'Priya', 'Leo', 'Mia', 'Noah', 'Zoe', 'O
 /** Fictional app names, so the demo never points at a real service. */
 export const DEMO_APPS = ['Pixelchat', 'ChatterBox', 'Snapgram', 'Whisperly', 'Kikit'];
 
-function fill(rng: Rng, template: string): string {
+export function fill(rng: Rng, template: string): string {
   return template.replace(/\{(\w+)\}/g, (_m, key: string) => {
     switch (key) {
       case 'game': return rng.pick(GAMES);
@@ -140,93 +138,4 @@ export function benignConversation(rng: Rng, length: number): string[] {
   while (lines.length < length - 1) lines.push(fill(rng, topic[i++ % topic.length] as string));
   lines.push(rng.chance(0.5) ? rng.pick(CLOSERS) : fill(rng, topic[i % topic.length] as string));
   return lines.slice(0, Math.max(1, length));
-}
-
-// ---- risky indicators -------------------------------------------------------------------------------------------
-
-/** A template whose `{T}` is one detector phrase; the phrase may be re-cased or given an accent. */
-interface IndicatorTemplate { stage: Stage; text: string; phrase: string }
-type Stage = 'secrecy' | 'app' | 'gift' | 'photo';
-
-const INDICATORS: readonly IndicatorTemplate[] = [
-  { stage: 'secrecy', text: 'this is {T}, ok?', phrase: 'our little secret' },
-  { stage: 'secrecy', text: "{T} that we talk", phrase: "don't tell your parents" },
-  { stage: 'secrecy', text: '{T} about this chat', phrase: 'dont tell your parents' },
-  { stage: 'secrecy', text: "let's {T}", phrase: 'keep this between us' },
-  { stage: 'app', text: '{T} {app}, it is easier', phrase: 'add me on' },
-  { stage: 'app', text: "let's {T}", phrase: 'talk on another app' },
-  { stage: 'gift', text: '{T} for {game}', phrase: "i'll buy you a gift card" },
-  { stage: 'gift', text: 'want a {T}? I can send one', phrase: 'gift card' },
-  { stage: 'photo', text: '{T}', phrase: 'send me a photo' },
-  { stage: 'photo', text: '{T} first', phrase: 'send me a pic' },
-];
-
-const ACCENTS: Record<string, string> = { a: 'á', e: 'é', i: 'ï', o: 'ö', u: 'ü' };
-
-/** Case variation always keeps the phrase matchable by a case-folding detector. */
-function varyCase(rng: Rng, phrase: string): string {
-  const r = rng.next();
-  if (r < 0.5) return phrase.replace(/^i'll/, "I'll");
-  if (r < 0.65) return phrase.toUpperCase();
-  if (r < 0.85) return phrase.replace(/(^|\s)\w/g, (c) => c.toUpperCase());
-  return phrase.charAt(0).toUpperCase() + phrase.slice(1);
-}
-
-/** Accent variation: one vowel gets a diacritic, for detectors that fold accents. */
-function accentOne(rng: Rng, phrase: string): string {
-  const positions = [...phrase].map((c, i) => (ACCENTS[c.toLowerCase()] ? i : -1)).filter((i) => i >= 0);
-  if (positions.length === 0) return phrase;
-  const at = rng.pick(positions);
-  const ch = phrase.charAt(at);
-  const accented = ACCENTS[ch.toLowerCase()] as string;
-  return phrase.slice(0, at) + (ch === ch.toUpperCase() ? accented.toUpperCase() : accented) + phrase.slice(at + 1);
-}
-
-function render(rng: Rng, t: IndicatorTemplate, accent: boolean): string {
-  let phrase = varyCase(rng, t.phrase);
-  if (accent) phrase = accentOne(rng, phrase);
-  return fill(rng, t.text.replace('{T}', phrase).replace('{app}', rng.pick(DEMO_APPS)));
-}
-
-function ageFor(rng: Rng, band: AgeBand): number {
-  return band === 'under_13' ? rng.int(11, 12) : band === '13_15' ? rng.int(13, 15) : band === '16_17' ? rng.int(16, 17) : 14;
-}
-
-export function ageMention(rng: Rng, band: AgeBand): string {
-  const age = ageFor(rng, band);
-  return rng.pick([`I'm ${age}`, `im ${age}`, `${age}, why?`, `I'm ${age} lol`]);
-}
-
-export interface ScriptLine { from: 'adult' | 'minor'; text: string }
-
-const MINOR_REPLIES = ['ok', 'why?', 'idk', 'ok i guess', 'really?', 'maybe', 'lol ok', 'hm'];
-
-/**
- * An adult-to-minor conversation unfolding over several messages: friendly opener, an age question and answer,
- * then three or four of the indicator stages in order, the minor answering in between. At most one phrase carries
- * an accent, so at least two plain phrases always remain for a case-folding detector.
- */
-export function riskyConversation(rng: Rng, minorBand: AgeBand): ScriptLine[] {
-  const lines: ScriptLine[] = [
-    { from: 'adult', text: fill(rng, rng.pick(['hey! saw your {game} clip, you are really good', 'hi, nice {sport} post', 'hey, love {band} too'])) },
-    { from: 'minor', text: rng.pick(['thanks lol', 'thx', 'haha thanks']) },
-    { from: 'adult', text: `${varyCase(rng, 'how old are you')}${rng.pick(['?', ' btw?', ' anyway?'])}` },
-    { from: 'minor', text: ageMention(rng, minorBand) },
-  ];
-  const stages: Stage[] = rng.sample(['secrecy', 'app', 'gift', 'photo'] as Stage[], rng.int(3, 4));
-  const order: Stage[] = ['secrecy', 'app', 'gift', 'photo'].filter((s) => stages.includes(s as Stage)) as Stage[];
-  const accentAt = rng.chance(0.4) ? rng.int(0, order.length - 1) : -1;
-  order.forEach((stage, i) => {
-    const t = rng.pick(INDICATORS.filter((x) => x.stage === stage));
-    lines.push({ from: 'adult', text: render(rng, t, i === accentAt) });
-    if (rng.chance(0.7)) lines.push({ from: 'minor', text: rng.pick(MINOR_REPLIES) });
-  });
-  return lines;
-}
-
-/** One stand-alone message with one or two indicators, for the streaming benchmark. */
-export function riskyLine(rng: Rng, minorBand: AgeBand): string {
-  const picks = rng.sample(INDICATORS, rng.int(1, 2)).map((t) => render(rng, t, false));
-  if (rng.chance(0.3)) picks.unshift(`${varyCase(rng, 'how old are you')}? ${ageFor(rng, minorBand)}?`);
-  return picks.join('. ');
 }

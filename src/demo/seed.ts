@@ -5,6 +5,11 @@ import { getBankByName } from '../store/repos/banks.js';
 import { findUserByEmail } from '../store/repos/people.js';
 import { perceptualDemo } from './perceptual.js';
 import { generateWorld } from './world.js';
+import { DEFAULT_TAXONOMY } from '../core/taxonomy-default.js';
+import { examplesFromItems } from '../detectors/model/data.js';
+import { trainAndStore } from '../detectors/model/service.js';
+import { liveModelVersion } from '../store/repos/models.js';
+import { demoLabelledRows } from './training.js';
 
 /** The demo's people, one per role. Their shared password is documented in the README; demo only. */
 export const DEMO_PASSWORD = 'haven-demo-password';
@@ -27,6 +32,8 @@ export interface SeedResult {
   newItems: number;
   bankEntries: number;
   users: number;
+  /** Version of the local model trained for the demo, or null when one was already live. */
+  modelVersion: number | null;
 }
 
 /**
@@ -56,6 +63,17 @@ export async function seedDemo(
     bankEntries += (await haven.banks.addEntries(bank.id, b.entries, actor)).length;
   }
 
+  // A first local model, trained on labelled demo lines that are not the world's own items, so the pipeline's
+  // trace shows a model from the start and the model never scores what it was trained on.
+  let modelVersion: number | null = null;
+  if ((await liveModelVersion(haven.store.db)) === null) {
+    const categories = DEFAULT_TAXONOMY.categories.map((c) => c.id);
+    const rows = await demoLabelledRows({ accounts: opts.accounts, seed: opts.seed, includeWorld: false });
+    const { examples } = examplesFromItems(rows, new Set(categories));
+    const trained = await trainAndStore(haven.store.db, { examples, source: 'demo', categories, actor, now: haven.clock.now() });
+    modelVersion = trained.model.version;
+  }
+
   let newItems = 0;
   const batch = 200;
   for (let i = 0; i < world.items.length; i += batch) {
@@ -70,7 +88,7 @@ export async function seedDemo(
     .values({ key: DEMO_SEEDED_KEY, value: JSON.stringify({ seed: opts.seed, accounts: opts.accounts, at: now }) })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify({ seed: opts.seed, accounts: opts.accounts, at: now }) }))
     .execute();
-  return { accounts: world.accounts.length, items: world.items.length, newItems, bankEntries, users };
+  return { accounts: world.accounts.length, items: world.items.length, newItems, bankEntries, users, modelVersion };
 }
 
 export async function isDemoSeeded(haven: Haven): Promise<boolean> {

@@ -5,11 +5,10 @@
  */
 import type { AccountInput, ItemInput } from '../core/item-input.js';
 import { DAY_MS, DEFAULT_NOW, type DemoAccount, isMinor, makeAccounts, pad, ref } from './accounts.js';
-import {
-  benignComment, benignConversation, benignPost, imageCaption, riskyConversation,
-} from './corpus.js';
+import { benignComment, benignConversation, benignPost, imageCaption } from './corpus.js';
 import { type DemoImage, generateImages } from './images.js';
 import { Rng } from './random.js';
+import { ageFor, labelsOf, riskyConversation, type ScriptLine, sextortionConversation, showcaseConversation } from './risky.js';
 
 export { demoTextItems } from './bench-items.js';
 export { DEFAULT_NOW } from './accounts.js';
@@ -27,11 +26,19 @@ export interface DemoWorld {
   items: ItemInput[];
   banks: DemoBank[];
   /** `images` counts distinct image files, `bankedImages` the distinct ones listed in the demo bank. */
-  summary: { accounts: number; items: number; images: number; bankedImages: number; riskyConversations: number };
+  summary: {
+    accounts: number; items: number; images: number; bankedImages: number; riskyConversations: number;
+    /** The worked conversation-risk example and the outreach pattern, when the world has room for them. */
+    showcaseConversation: string | null; outreachAccount: string | null;
+  };
 }
 
-/** Ground truth for evaluation and the demo UI, stored in every item's metadata. */
-export type DemoScenario = 'benign' | 'risky_contact';
+/**
+ * Ground truth for evaluation, model training and the demo UI, stored in every item's metadata: the scenario of
+ * its conversation, and per item `labels` (the categories a reviewer would give it; [] when benign), plus, on
+ * risky lines, the `indicators` they carry and the obfuscation `tactics` used.
+ */
+export type DemoScenario = 'benign' | 'risky_contact' | 'sextortion' | 'outreach';
 
 const MIN_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -48,7 +55,13 @@ class Ids {
 }
 
 function meta(scenario: DemoScenario, extra?: Record<string, unknown>): Record<string, unknown> {
-  return { synthetic: true, scenario, ...extra };
+  return { synthetic: true, scenario, labels: [], ...extra };
+}
+
+function scriptMeta(scenario: DemoScenario, line: ScriptLine): Record<string, unknown> {
+  return line.indicators.length === 0
+    ? meta(scenario)
+    : meta(scenario, { labels: labelsOf(line.indicators), indicators: line.indicators, tactics: line.tactics });
 }
 
 function mediaPart(img: DemoImage): { data: string; mime: string } {
@@ -168,14 +181,17 @@ export async function generateWorld(opts: { accounts: number; seed: number; now?
     if (isRisky) {
       const adult = dmRng.pick(adults);
       const minor = dmRng.pick(minors);
+      // Every tenth risky conversation is sextortion rather than grooming.
+      const scenario: DemoScenario = c % 10 === 9 ? 'sextortion' : 'risky_contact';
+      const script = scenario === 'sextortion' ? sextortionConversation(dmRng) : riskyConversation(dmRng, minor.ageBand);
       // Unfolds over days: minutes to 30 hours between messages, starting early enough to fit the window.
       let at = dmRng.int(windowStart, now - 15 * DAY_MS);
-      for (const line of riskyConversation(dmRng, minor.ageBand)) {
+      for (const line of script) {
         const [from, to] = line.from === 'adult' ? [adult, minor] : [minor, adult];
         items.push({
           externalId: ids.next('dm'), surface: 'direct_message', kind: 'text', text: line.text,
           author: ref(from), recipients: [ref(to)], conversationId, createdAt: at,
-          metadata: meta('risky_contact'),
+          metadata: scriptMeta(scenario, line),
         });
         at = Math.min(now - 1, at + dmRng.int(10 * MIN_MS, 30 * HOUR_MS));
       }
@@ -203,13 +219,58 @@ export async function generateWorld(opts: { accounts: number; seed: number; now?
     }
   });
 
+  // ---- the showcase conversation and an outreach pattern (own stream: the rest of the world is unchanged) ----
+  const showRng = new Rng(seed, 6);
+  let showcase: string | null = null;
+  if (adults.length > 0 && minors.length > 0) {
+    const adult = showRng.pick(adults);
+    const minor = showRng.pick(minors.filter((m) => m.ageBand !== '16_17'));
+    const start = now - 10 * DAY_MS + showRng.int(0, 8) * HOUR_MS;
+    showcase = 'conv_showcase';
+    for (const line of showcaseConversation(ageFor(showRng, minor.ageBand))) {
+      const [from, to] = line.from === 'adult' ? [adult, minor] : [minor, adult];
+      items.push({
+        externalId: ids.next('dm'), surface: 'direct_message', kind: 'text', text: line.text, author: ref(from),
+        recipients: [ref(to)], conversationId: showcase, createdAt: start + Math.round(line.day * DAY_MS),
+        metadata: { ...scriptMeta('risky_contact', line), showcase: true },
+      });
+    }
+  }
+  // A three-day-old adult account sends friend requests to nine minors within an hour, then messages twelve.
+  let outreach: string | null = null;
+  const extraAccounts: DemoAccount[] = [];
+  if (minors.length >= 12) {
+    const newcomer: DemoAccount = { externalId: 'acct_newcomer', ageBand: 'adult', createdAt: now - 3 * DAY_MS };
+    extraAccounts.push(newcomer);
+    outreach = newcomer.externalId;
+    const targets = showRng.sample(minors, 12);
+    const t0 = now - 2 * DAY_MS;
+    targets.slice(0, 9).forEach((to, k) => {
+      items.push({
+        externalId: ids.next('fr'), surface: 'friend_request', kind: 'text', text: "hi! let's be friends",
+        author: ref(newcomer), recipients: [ref(to)], createdAt: t0 + k * 5 * MIN_MS, metadata: meta('outreach'),
+      });
+    });
+    targets.forEach((to, k) => {
+      items.push({
+        externalId: ids.next('dm'), surface: 'direct_message', kind: 'text',
+        text: showRng.pick(['hey, you seem cool, want to chat?', 'hi! nice profile', 'hey what games do you play?']),
+        author: ref(newcomer), recipients: [ref(to)], conversationId: `conv_newcomer_${pad(k + 1, 2)}`,
+        createdAt: t0 + HOUR_MS + k * 90 * MIN_MS, metadata: meta('outreach'),
+      });
+    });
+  }
+
   // Chronological order, as a platform would send them; ties broken by id so the order is total.
   items.sort((x, y) => (x.createdAt as number) - (y.createdAt as number) || (x.externalId < y.externalId ? -1 : 1));
 
   return {
-    accounts: accounts.map(ref),
+    accounts: [...accounts, ...extraAccounts].map(ref),
     items,
     banks,
-    summary: { accounts: n, items: items.length, images: images.length, bankedImages: banked.size, riskyConversations: risky },
+    summary: {
+      accounts: n + extraAccounts.length, items: items.length, images: images.length, bankedImages: banked.size,
+      riskyConversations: risky + (showcase ? 1 : 0), showcaseConversation: showcase, outreachAccount: outreach,
+    },
   };
 }

@@ -3,7 +3,7 @@ import type { ActionId, DecisionId, SignalId } from '../core/ids.js';
 import { decide, type PolicyContext } from '../core/policy.js';
 import { findCategory, slaMs } from '../core/taxonomy.js';
 import type { Action, ActionStatus, Decision, Signal } from '../core/types.js';
-import { type Detector, type DetectionInput, detectorApplies } from '../detectors/types.js';
+import { type Detector, type DetectionInput, type DetectorResult, detectorApplies, type StateUpdate } from '../detectors/types.js';
 import type { NewEvent } from '../store/repos/events.js';
 
 export interface ReviewTaskDraft {
@@ -19,6 +19,8 @@ export interface Evaluation {
   actions: (Action & { delivery: string })[];
   reviewTask: ReviewTaskDraft | null;
   events: NewEvent[];
+  /** State detectors carry to the next item (a conversation's risk), saved with the results. */
+  updates: StateUpdate[];
 }
 
 export interface EvaluateDeps {
@@ -39,17 +41,24 @@ export async function evaluateItem(input: DetectionInput, deps: EvaluateDeps): P
   const { now, policy } = deps;
   const events: NewEvent[] = [];
   const signals: Signal[] = [];
+  const updates: StateUpdate[] = [];
   const base = { itemId: item.id, accountId: item.authorId, actor: 'pipeline' } as const;
   const ordered = [...deps.detectors].sort((a, b) => a.cost - b.cost);
 
   for (const d of ordered) {
     if (!detectorApplies(d, item)) continue;
     const started = performance.now();
-    const drafts = await d.detect(input);
+    const output = await d.detect(input, signals);
+    const result: DetectorResult = Array.isArray(output) ? { signals: output } : output;
+    const drafts = result.signals;
+    updates.push(...(result.updates ?? []));
     const versions = d.versions();
     events.push({
       ...base, type: 'detector_ran', versions,
-      payload: { detector: d.id, signals: drafts.length, ms: Math.round((performance.now() - started) * 1000) / 1000 },
+      payload: {
+        detector: d.id, signals: drafts.length, ms: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(result.details ? { details: result.details } : {}),
+      },
     });
     for (const s of drafts) {
       const signal: Signal = {
@@ -100,7 +109,7 @@ export async function evaluateItem(input: DetectionInput, deps: EvaluateDeps): P
     events.push({ ...base, type: 'review_enqueued', versions: policyVersions, payload: { ...reviewTask, decisionId: decision.id } });
   }
 
-  return { signals, decision, actions, reviewTask, events };
+  return { signals, decision, actions, reviewTask, events, updates };
 }
 
 function newAction(type: ActionType, decision: Decision, input: DetectionInput, deps: EvaluateDeps): Action & { delivery: string } {

@@ -7,10 +7,18 @@ import { ExactHashDetector } from '../detectors/hashmatch/exact.js';
 import { PdqMatchDetector } from '../detectors/hashmatch/pdq.js';
 import { type VpdqEntry, VpdqMatchDetector } from '../detectors/hashmatch/vpdq.js';
 import { PdqIndex } from '../hashing/index/index.js';
-import { DEFAULT_TERM_LISTS } from '../detectors/text/default-terms.js';
-import { TermListDetector } from '../detectors/text/term-detector.js';
-import type { TermList } from '../detectors/text/terms.js';
+import { defaultRulesDocument } from '../detectors/text/rules/default-rules.js';
+import { RuleDetector } from '../detectors/text/rules/detector.js';
+import type { RulesDocument } from '../detectors/text/rules/format.js';
+import { RuleSet } from '../detectors/text/rules/rule-set.js';
 import type { Detector } from '../detectors/types.js';
+import { type BehaviourConfig, DEFAULT_BEHAVIOUR_CONFIG, parseBehaviourConfig } from '../detectors/behaviour/config.js';
+import { BehaviourDetector } from '../detectors/behaviour/detector.js';
+import { DEFAULT_CONVERSATION_RISK_CONFIG, parseConversationRiskConfig } from '../detectors/conversation/config.js';
+import { ConversationRiskDetector } from '../detectors/conversation/detector.js';
+import type { ModelDetector } from '../detectors/model/detector.js';
+import { loadLiveModelDetector } from '../detectors/model/service.js';
+import { liveModelVersion } from '../store/repos/models.js';
 import type { Queryable } from '../store/db.js';
 import { activeEntriesOfTypes, banksVersion, HASH_TYPES } from '../store/repos/banks.js';
 import { latestConfig, saveConfigVersion } from '../store/repos/config.js';
@@ -21,7 +29,9 @@ export async function ensureDefaultConfig(q: Queryable, now: number): Promise<vo
     const defaults = [
       ['taxonomy', DEFAULT_TAXONOMY],
       ['policy', DEFAULT_POLICY],
-      ['term_lists', DEFAULT_TERM_LISTS],
+      ['rules', defaultRulesDocument()],
+      ['conversation_risk', DEFAULT_CONVERSATION_RISK_CONFIG],
+      ['behaviour', DEFAULT_BEHAVIOUR_CONFIG],
     ] as const;
     for (const [kind, doc] of defaults) {
       if (!(await latestConfig(trx, kind))) await saveConfigVersion(trx, kind, doc, 'system', 'initial version', now);
@@ -32,6 +42,8 @@ export async function ensureDefaultConfig(q: Queryable, now: number): Promise<vo
 export interface DetectionSetup {
   detectors: Detector[];
   policy: PolicyContext;
+  /** Windows the pipeline loads contact counts for. */
+  behaviour: BehaviourConfig;
 }
 
 /**
@@ -40,19 +52,26 @@ export interface DetectionSetup {
  */
 export class DetectionRuntime {
   private readonly index = new DigestIndex();
-  private termDetector: TermListDetector | null = null;
-  private termVersion = -1;
+  private rules: { version: number; detector: RuleDetector } | null = null;
   private pdqDetector: PdqMatchDetector | null = null;
   private vpdqDetector: VpdqMatchDetector | null = null;
+  private conversationDetector: { version: number; detector: ConversationRiskDetector } | null = null;
+  private behaviourDetector: { version: number; detector: BehaviourDetector; config: BehaviourConfig } | null = null;
+  /** The live local model; `version` null when none is live. */
+  private model: { version: number | null; detector: ModelDetector | null } = { version: null, detector: null };
+  private modelLoaded = false;
 
   async current(q: Queryable): Promise<DetectionSetup> {
-    const [taxonomy, policy, terms, bankStamp] = await Promise.all([
+    const [taxonomy, policy, rules, bankStamp, conversationRisk, behaviour, modelVersion] = await Promise.all([
       latestConfig<Taxonomy>(q, 'taxonomy'),
       latestConfig<Policy>(q, 'policy'),
-      latestConfig<TermList[]>(q, 'term_lists'),
+      latestConfig<RulesDocument>(q, 'rules'),
       banksVersion(q),
+      latestConfig<unknown>(q, 'conversation_risk'),
+      latestConfig<unknown>(q, 'behaviour'),
+      liveModelVersion(q),
     ]);
-    if (!taxonomy || !policy || !terms) throw new Error('configuration is missing: run migrations and ensureDefaultConfig first');
+    if (!taxonomy || !policy || !rules || !conversationRisk || !behaviour) throw new Error('configuration is missing: run migrations and ensureDefaultConfig first');
     if (bankStamp !== this.index.version || !this.pdqDetector || !this.vpdqDetector) {
       // Rebuilt whole on any bank change: seconds for a million entries. Replicas that apply changes one by one
       // come with scale-out.
@@ -71,12 +90,29 @@ export class DetectionRuntime {
         bankStamp,
       );
     }
-    if (terms.version !== this.termVersion || !this.termDetector) {
-      this.termDetector = new TermListDetector(terms.document, terms.version);
-      this.termVersion = terms.version;
+    if (this.rules?.version !== rules.version) {
+      this.rules = { version: rules.version, detector: new RuleDetector(RuleSet.compile(rules.document.rules, rules.version)) };
+    }
+    if (this.conversationDetector?.version !== conversationRisk.version) {
+      const config = parseConversationRiskConfig(conversationRisk.document);
+      this.conversationDetector = { version: conversationRisk.version, detector: new ConversationRiskDetector(config, conversationRisk.version) };
+    }
+    if (this.behaviourDetector?.version !== behaviour.version) {
+      const config = parseBehaviourConfig(behaviour.document);
+      this.behaviourDetector = { version: behaviour.version, config, detector: new BehaviourDetector(config, behaviour.version) };
+    }
+    if (!this.modelLoaded || this.model.version !== modelVersion) {
+      const detector = modelVersion === null ? null : await loadLiveModelDetector(q);
+      this.model = { version: detector?.modelVersion ?? null, detector };
+      this.modelLoaded = true;
     }
     return {
-      detectors: [new ExactHashDetector(this.index), this.pdqDetector, this.vpdqDetector, this.termDetector],
+      detectors: [
+        new ExactHashDetector(this.index), this.pdqDetector, this.vpdqDetector, this.rules.detector,
+        this.conversationDetector.detector, this.behaviourDetector.detector,
+        ...(this.model.detector ? [this.model.detector] : []),
+      ],
+      behaviour: this.behaviourDetector.config,
       policy: { policy: policy.document, policyVersion: policy.version, taxonomy: taxonomy.document, taxonomyVersion: taxonomy.version },
     };
   }

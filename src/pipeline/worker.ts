@@ -10,7 +10,9 @@ import { appendEvents } from '../store/repos/events.js';
 import { getItems, setItemStatus } from '../store/repos/items.js';
 import { type ClaimedJob, claimJobs, completeJobs, failJob } from '../store/repos/jobs.js';
 import { insertActions, insertDecisions, insertSignals } from '../store/repos/results.js';
+import { saveConversationStates } from '../store/repos/conversations.js';
 import { insertReviewTasks } from '../store/repos/review.js';
+import { BatchContext } from './context.js';
 import { type Evaluation, evaluateItem } from './evaluate.js';
 import { DetectionRuntime } from './runtime.js';
 
@@ -50,11 +52,14 @@ export class PipelineWorker {
     for (const i of items.values()) for (const a of [i.authorId, ...i.recipientIds]) if (a) accountIds.add(a);
     const accounts = new Map((await accountsByIds(db, [...accountIds])).map((a) => [a.id as string, a]));
     const setup = await this.runtime.current(db);
+    const context = await BatchContext.load(db, [...items.values()], accounts, setup.behaviour);
 
     const done: { job: ClaimedJob; item: Item; result: Evaluation }[] = [];
     const failed: { job: ClaimedJob; error: string }[] = [];
     const evaluatedAt = this.opts.clock.now();
-    for (const job of jobs) {
+    // Oldest first, so a conversation's messages advance its state in the order they were sent.
+    const inOrder = [...jobs].sort((a, b) => (items.get(a.itemId)?.createdAt ?? 0) - (items.get(b.itemId)?.createdAt ?? 0));
+    for (const job of inOrder) {
       const item = items.get(job.itemId);
       if (!item) {
         failed.push({ job, error: `item ${job.itemId} not found` });
@@ -66,21 +71,23 @@ export class PipelineWorker {
             item,
             author: item.authorId ? (accounts.get(item.authorId) ?? null) : null,
             recipients: item.recipientIds.flatMap((id) => accounts.get(id) ?? []),
+            context: await context.forItem(item),
           },
           { detectors: setup.detectors, policy: setup.policy, newId, now: evaluatedAt },
         );
+        context.apply(result.updates);
         done.push({ job, item, result });
       } catch (e) {
         failed.push({ job, error: e instanceof Error ? e.message : String(e) });
       }
     }
 
-    await this.commit(done);
+    await this.commit(done, context);
     for (const f of failed) await this.fail(f.job, f.error);
     return jobs.length;
   }
 
-  private async commit(done: { job: ClaimedJob; item: Item; result: Evaluation }[]): Promise<void> {
+  private async commit(done: { job: ClaimedJob; item: Item; result: Evaluation }[], context: BatchContext): Promise<void> {
     if (done.length === 0) return;
     const now = this.opts.clock.now();
     const committed = await this.store.db.transaction().execute(async (trx) => {
@@ -98,6 +105,9 @@ export class PipelineWorker {
         now,
       );
       await appendEvents(trx, mine.flatMap((d) => d.result.events), now);
+      // Conversation state moves on with the batch; if some leases were lost the other worker re-applies those
+      // items, which the state recognises (recent item ids) and does not count twice.
+      await saveConversationStates(trx, context.changedStates());
       await setItemStatus(trx, mine.map((d) => d.item.id), 'processed');
       return mine;
     });

@@ -221,6 +221,44 @@ export interface SettingsTable {
   value: string;
 }
 
+/** Conversation risk state per conversation (see detectors/conversation); `score` is as of `updated_at`. */
+export interface ConversationRiskTable {
+  conversation_id: string;
+  state: Json;
+  score: number;
+  updated_at: Ms;
+  crossed_at: Ms | null;
+}
+
+/** Who contacted whom, with both age bands at the time: the input of behaviour signals. */
+export interface ContactsTable {
+  id: string;
+  item_id: string;
+  author_id: string;
+  recipient_id: string;
+  author_band: string;
+  recipient_band: string;
+  kind: string;
+  at: Ms;
+}
+
+/** Versioned local text models; at most one is live. */
+export interface ModelsTable {
+  id: string;
+  version: number;
+  status: string;
+  created_at: Ms;
+  created_by: string;
+  params: Json;
+  metrics: Json;
+  training: Json;
+  /** base64 of the model's binary form (see detectors/model/serialize.ts). */
+  weights: string;
+  promoted_at: Ms | null;
+  promoted_by: string | null;
+  promotion_reason: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   items: ItemsTable;
@@ -240,4 +278,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  conversation_risk: ConversationRiskTable;
+  contacts: ContactsTable;
+  models: ModelsTable;
 }

@@ -3,21 +3,26 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { accountInputSchema, type ItemInput, itemInputSchema } from '../../src/core/item-input.js';
 import { AGE_BANDS, isMinorBand } from '../../src/core/types.js';
-import { DEFAULT_TERM_LISTS } from '../../src/detectors/text/default-terms.js';
+import { defaultRulesDocument } from '../../src/detectors/text/rules/default-rules.js';
+import { RuleSet } from '../../src/detectors/text/rules/rule-set.js';
 import { Rng } from '../../src/demo/random.js';
 import { DEFAULT_NOW, type DemoWorld, demoTextItems, generateWorld } from '../../src/demo/world.js';
 
 const DAY = 86_400_000;
-const TERMS = DEFAULT_TERM_LISTS.flatMap((l) => l.terms.map((t) => t.term.toLowerCase()));
+const RULES = RuleSet.compile(defaultRulesDocument().rules, 1);
 
-/** Folds case, accents and curly apostrophes: the most lenient matching a detector might do. */
-function fold(s: string): string {
-  return s.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[\u2018\u2019]/g, "'").toLowerCase();
+/** What the default rules find in an item, in its own context: rule ids, indicators and undone tactics. */
+function ruleHits(i: ItemInput): { rules: string[]; indicators: Set<string>; tactics: Set<string> } {
+  const hits = RULES.evaluate(i.text ?? '', {
+    surface: i.surface, authorAgeBand: i.author?.ageBand ?? 'unknown', recipientAgeBands: (i.recipients ?? []).map((r) => r.ageBand ?? 'unknown'),
+  });
+  return {
+    rules: hits.map((h) => h.ruleId),
+    indicators: new Set(hits.flatMap((h) => (h.indicator ? [h.indicator] : []))),
+    tactics: new Set(hits.flatMap((h) => h.tactics)),
+  };
 }
-function termsIn(text: string, norm: (s: string) => string): Set<string> {
-  const t = norm(text);
-  return new Set(TERMS.filter((term) => t.includes(term)));
-}
+const truth = (i: ItemInput): string[] => (i.metadata?.indicators as string[] | undefined) ?? [];
 const scenario = (i: ItemInput): unknown => i.metadata?.scenario;
 
 let cached: Promise<DemoWorld> | undefined;
@@ -73,7 +78,7 @@ test('items have unique ids, authors from the world, timestamps in the last 30 d
   const bands = new Map(w.accounts.map((a) => [a.externalId, a.ageBand]));
   const surfaces = new Set<string>();
   for (const i of w.items) {
-    assert.match(i.externalId, /^(post|cmt|dm)_\d{6}$/);
+    assert.match(i.externalId, /^(post|cmt|dm|fr)_\d{6}$/);
     assert.ok(i.author, `${i.externalId} has an author`);
     assert.equal(bands.get(i.author.externalId), i.author.ageBand);
     const at = i.createdAt as number;
@@ -87,15 +92,17 @@ test('items have unique ids, authors from the world, timestamps in the last 30 d
     const hasText = (i.text?.length ?? 0) > 0;
     assert.equal(i.kind, hasMedia ? (hasText ? 'multimodal' : 'image') : 'text', i.externalId);
   }
-  assert.deepEqual([...surfaces].sort(), ['comment', 'direct_message', 'public_post']);
+  assert.deepEqual([...surfaces].sort(), ['comment', 'direct_message', 'friend_request', 'public_post']);
   const sorted = w.items.map((i) => i.createdAt as number);
   assert.deepEqual(sorted, [...sorted].sort((x, y) => x - y), 'items are chronological');
 });
 
 test('accounts mix age bands, mostly adult, created over the last two years', async () => {
-  const w = await world200();
+  const all = await world200();
+  // The one extra account is the outreach pattern's newcomer, checked below.
+  const w = { ...all, accounts: all.accounts.filter((a) => a.externalId !== all.summary.outreachAccount) };
   assert.equal(w.accounts.length, 200);
-  assert.equal(new Set(w.accounts.map((a) => a.externalId)).size, 200);
+  assert.equal(new Set(all.accounts.map((a) => a.externalId)).size, 201);
   const count = (band: string): number => w.accounts.filter((a) => a.ageBand === band).length;
   for (const band of AGE_BANDS) assert.ok(count(band) > 0, `some ${band}`);
   assert.ok(count('adult') > 120, `adults: ${count('adult')}`);
@@ -153,44 +160,63 @@ test('bank hashes are the real sha256/md5 of image bytes in items; banked images
   assert.ok(share >= 0.05 && share <= 0.15, `banked share ${share}`);
 });
 
-test('risky conversations are adult-to-minor and contain default terms; benign items contain none', async () => {
+test('risky conversations are adult-to-minor; the default rules find every line’s indicators and nothing in benign items', async () => {
   const w = await world200();
   const convs = new Map<string, ItemInput[]>();
   for (const i of w.items) {
     if (i.surface === 'direct_message' && i.conversationId) {
       convs.set(i.conversationId, [...(convs.get(i.conversationId) ?? []), i]);
     }
-    if (scenario(i) === 'benign') {
-      assert.deepEqual([...termsIn(i.text ?? '', fold)], [], `benign ${i.externalId}: ${i.text}`);
-    } else {
-      assert.equal(scenario(i), 'risky_contact', i.externalId);
-      assert.equal(i.surface, 'direct_message');
+    const found = ruleHits(i);
+    if (scenario(i) === 'benign' || scenario(i) === 'outreach') {
+      assert.deepEqual(found.rules, [], `benign ${i.externalId}: ${i.text}`);
+      assert.deepEqual(i.metadata?.labels, []);
+      continue;
+    }
+    assert.ok(scenario(i) === 'risky_contact' || scenario(i) === 'sextortion', i.externalId);
+    assert.equal(i.surface, 'direct_message');
+    // Obfuscated or not, every indicator the generator put in a line is found there.
+    for (const ind of truth(i)) assert.ok(found.indicators.has(ind), `${ind} in ${JSON.stringify(i.text)}: found ${[...found.indicators]}`);
+    for (const tactic of (i.metadata?.tactics as string[] | undefined) ?? []) {
+      assert.ok(found.tactics.has(tactic), `${tactic} undone in ${JSON.stringify(i.text)}: ${[...found.tactics]}`);
     }
   }
-  const risky = [...convs.values()].filter((msgs) => msgs.some((m) => scenario(m) === 'risky_contact'));
+  const risky = [...convs.values()].filter((msgs) => msgs.some((m) => scenario(m) !== 'benign' && scenario(m) !== 'outreach'));
   assert.equal(risky.length, w.summary.riskyConversations);
   assert.ok(risky.length >= 2);
   const share = risky.length / convs.size;
-  assert.ok(share >= 0.03 && share <= 0.05, `risky share ${share}`);
+  assert.ok(share >= 0.03 && share <= 0.06, `risky share ${share}`);
   for (const msgs of risky) {
-    assert.ok(msgs.every((m) => scenario(m) === 'risky_contact'), 'a conversation is wholly risky or benign');
-    assert.ok(msgs.length >= 6, 'unfolds over several messages');
+    assert.ok(new Set(msgs.map(scenario)).size === 1, 'a conversation is wholly of one scenario');
+    assert.ok(msgs.length >= 5, 'unfolds over several messages');
     const people = new Map(msgs.map((m) => [m.author?.externalId, m.author?.ageBand]));
     assert.equal(people.size, 2);
     const bands = [...people.values()];
     assert.ok(bands.includes('adult') && bands.some((b) => b && isMinorBand(b)), `bands ${bands}`);
-    const text = msgs.map((m) => m.text).join('\n');
-    // Case folding alone (no accent folding) must already find at least two distinct terms.
-    const plain = termsIn(text, (s) => s.toLowerCase());
-    assert.ok(plain.size >= 2, `terms ${[...plain]} in ${text}`);
-    assert.match(text, /\b1[1-7]\b/, 'the minor mentions an age');
+    const indicators = new Set(msgs.flatMap(truth));
+    if (scenario(msgs[0]!) === 'sextortion') {
+      assert.deepEqual([...indicators].sort(), ['payment_demand', 'threat']);
+    } else {
+      assert.ok(indicators.size >= 4, `distinct indicators ${[...indicators]}`);
+      assert.match(msgs.map((m) => m.text).join('\n'), /\b1[1-7]\b/, 'the minor mentions an age');
+    }
   }
-  // Some phrases are re-cased (found only by folding case), some accented (found only by folding accents).
-  const riskyText = risky.flat().map((m) => m.text ?? '');
-  const recased = riskyText.some((t) => TERMS.some((term) => !t.includes(term) && t.toLowerCase().includes(term)));
-  const accented = riskyText.some((t) => TERMS.some((term) => !t.toLowerCase().includes(term) && fold(t).includes(term)));
-  assert.ok(recased, 'case variation present');
-  assert.ok(accented, 'accent variation present');
+  // Evaders' tactics appear across the risky lines.
+  const tactics = new Set(w.items.flatMap((i) => (i.metadata?.tactics as string[] | undefined) ?? []));
+  assert.ok(tactics.size >= 4, `tactics used ${[...tactics]}`);
+});
+
+test('the showcase conversation spreads its indicators over days; the outreach account is days old', async () => {
+  const w = await world200();
+  const convo = w.items.filter((i) => i.conversationId === w.summary.showcaseConversation);
+  const marked = convo.filter((i) => truth(i).length > 0);
+  assert.deepEqual(marked.map((i) => truth(i)[0]), ['age_probing', 'flattery', 'secrecy', 'gift_offer', 'platform_move']);
+  assert.ok(Number(marked.at(-1)!.createdAt) - Number(marked[0]!.createdAt) >= 3 * DAY);
+  const newcomer = w.accounts.find((a) => a.externalId === w.summary.outreachAccount)!;
+  assert.equal(newcomer.ageBand, 'adult');
+  const sent = w.items.filter((i) => i.author?.externalId === newcomer.externalId);
+  assert.equal(sent.filter((i) => i.surface === 'friend_request').length, 9);
+  assert.ok(sent.every((i) => i.recipients?.every((r) => r.ageBand && isMinorBand(r.ageBand))));
 });
 
 test('small worlds still work: 20 accounts have at least 2 risky conversations; 1 account has no DMs', async () => {
@@ -208,12 +234,12 @@ test('summary counts match the world', async () => {
   const w = await world200();
   assert.equal(w.summary.accounts, w.accounts.length);
   assert.equal(w.summary.items, w.items.length);
-  const convs = new Set(w.items.filter((i) => scenario(i) === 'risky_contact').map((i) => i.conversationId));
+  const convs = new Set(w.items.filter((i) => scenario(i) === 'risky_contact' || scenario(i) === 'sextortion').map((i) => i.conversationId));
   assert.equal(w.summary.riskyConversations, convs.size);
   assert.ok(w.summary.images >= 10);
 });
 
-test('demoTextItems: count, unique ids, schema, ~2% risky with terms, deterministic', () => {
+test('demoTextItems: count, unique ids, schema, ~2% risky with the indicators the rules find, deterministic', () => {
   const items = [...demoTextItems(10_000, 11)];
   assert.equal(items.length, 10_000);
   assert.equal(items[0]?.externalId, 'bench_0000001');
@@ -227,14 +253,15 @@ test('demoTextItems: count, unique ids, schema, ~2% risky with terms, determinis
     assert.ok(!i.media && i.text, 'text only');
     authors.add(i.author?.externalId ?? '');
     surfaces.add(i.surface);
-    const found = termsIn(i.text ?? '', fold);
+    const found = ruleHits(i);
     if (scenario(i) === 'risky_contact') {
       risky++;
-      assert.ok(found.size >= 1, i.text);
+      for (const ind of truth(i)) assert.ok(found.indicators.has(ind), `${ind} in ${JSON.stringify(i.text)}`);
+      assert.ok(((i.metadata?.labels ?? []) as string[]).length >= 1);
       assert.equal(i.author?.ageBand, 'adult');
       assert.ok(i.recipients?.[0]?.ageBand && isMinorBand(i.recipients[0].ageBand));
     } else {
-      assert.equal(found.size, 0, i.text);
+      assert.deepEqual(found.rules, [], i.text);
     }
   }
   assert.ok(risky >= 100 && risky <= 300, `risky ${risky}`);

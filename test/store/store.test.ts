@@ -35,10 +35,10 @@ test('configuration versions count up per kind', async (t) => {
     const store = await openMigrated(b.config);
     try {
       for (const n of [1, 2, 3]) await saveConfigVersion(store.db, 'policy', { n }, 'alice', `change ${n}`, n);
-      await saveConfigVersion(store.db, 'term_lists', [], 'bob', 'first', 9);
+      await saveConfigVersion(store.db, 'behaviour', [], 'bob', 'first', 9);
       const latest = await latestConfig<{ n: number }>(store.db, 'policy');
       assert.deepEqual([latest?.version, latest?.document.n, latest?.author], [3, 3, 'alice']);
-      assert.equal((await latestConfig(store.db, 'term_lists'))?.version, 1);
+      assert.equal((await latestConfig(store.db, 'behaviour'))?.version, 1);
     } finally {
       await store.close();
     }

@@ -10,7 +10,8 @@ import type { RouteTable } from '../route.js';
 const KINDS: { kind: ConfigKind; path: string; write: Permission; what: string }[] = [
   { kind: 'taxonomy', path: 'taxonomy', write: 'taxonomy:write', what: 'the child-safety taxonomy' },
   { kind: 'policy', path: 'policy', write: 'policy:write', what: 'the enforcement policy (thresholds and actions per category and surface)' },
-  { kind: 'term_lists', path: 'term-lists', write: 'policy:write', what: 'the term lists of the text detector' },
+  { kind: 'conversation_risk', path: 'conversation-risk', write: 'policy:write', what: 'the conversation risk scoring (indicator weights, decay, threshold)' },
+  { kind: 'behaviour', path: 'behaviour', write: 'policy:write', what: 'the behaviour signal windows and thresholds' },
 ];
 
 /** Versioned configuration: read the current or any past version, deploy a new one with a reason. */
