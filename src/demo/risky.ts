@@ -81,9 +81,13 @@ export function obfuscate(rng: Rng, phrase: string, tactic: Obfuscation): string
   const replaceTarget = (w: string): string => words.map((x, i) => (i === longest ? w : x)).join(' ');
   switch (tactic) {
     case 'homoglyph': return words.some((w) => /[aceiopsxy]/.test(w)) ? words.map((w) => mapSome(rng, w, HOMOGLYPHS, 0.5)).join(' ') : null;
-    case 'leet': return /[aeiost]/.test(target) && /^[a-z]+$/.test(target) ? replaceTarget(mapSome(rng, target, LEET, 0.6)) : null;
+    // The last letter stays: a trailing digit reads as a username ("alex7"), which the normaliser leaves alone.
+    case 'leet': return /[aeiost]/.test(target.slice(0, -1)) && /^[a-z]+$/.test(target)
+      ? replaceTarget(mapSome(rng, target.slice(0, -1), LEET, 0.6) + target.slice(-1))
+      : null;
     case 'zero_width': return target.length >= 3 ? replaceTarget([...target].join('\u200b')) : null;
-    case 'spacing': return /^[a-z]{4,}$/.test(target) ? replaceTarget([...target].join(rng.pick([' ', '.', '-']))) : null;
+    // Not a word starting with "a" or "i": spaced out, its first letter reads as the word "a" or "I".
+    case 'spacing': return /^[b-hj-z][a-z]{3,}$/.test(target) ? replaceTarget([...target].join(rng.pick([' ', '.', '-']))) : null;
     case 'repetition': {
       const at = [...target].findIndex((ch, i) => /[aeiou]/.test(ch) && target[i + 1] !== ch && target[i - 1] !== ch);
       return at < 0 ? null : replaceTarget(target.slice(0, at) + (target[at] as string).repeat(rng.int(3, 5)) + target.slice(at + 1));

@@ -8,8 +8,6 @@ const { CLS_DIGIT, CLS_LEET, CLS_LETTER, asciiPart } = chars;
 const { F_DELETED, F_PROTECTED, clsAt, flagsAt, partAt } = units;
 const FLAG_SKIP = F_DELETED | F_PROTECTED;
 
-// ---- leetspeak --------------------------------------------------------------------------------------------------
-
 /** Digits and symbols read as letters inside words. 2, 6, 8 and 9 are left alone: they mostly stand for sounds ("gr8"). */
 const LEET: Readonly<Record<string, string>> = {
   '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '|': 'i', '!': 'i',
