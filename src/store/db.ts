@@ -11,6 +11,8 @@ import { mediaHashingMigration } from './migrations/002-media-hashing.js';
 import { bankImportMigration } from './migrations/003-bank-import.js';
 import { conversationsMigration } from './migrations/004-conversations.js';
 import { modelsMigration } from './migrations/005-models.js';
+import { llmMigration } from './migrations/006-llm.js';
+import { evaluationMigration } from './migrations/007-evaluation.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -83,6 +85,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '003-bank-import': bankImportMigration(dialect),
     '004-conversations': conversationsMigration(dialect),
     '005-models': modelsMigration(dialect),
+    '006-llm': llmMigration(dialect),
+    '007-evaluation': evaluationMigration(dialect),
   };
 }
 
