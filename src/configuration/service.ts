@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js';
 import { rulesDocumentSchema } from '../detectors/text/rules/format.js';
 import { behaviourConfigSchema } from '../detectors/behaviour/config.js';
 import { conversationRiskConfigSchema } from '../detectors/conversation/config.js';
+import { cascadeConfigSchema } from '../pipeline/cascade/config.js';
 import type { Store } from '../store/db.js';
 import { appendAudit } from '../store/repos/audit.js';
 import { type ConfigKind, type ConfigVersion, latestConfig, saveConfigVersion } from '../store/repos/config.js';
@@ -16,6 +17,7 @@ export const CONFIG_SCHEMAS: Record<ConfigKind, z.ZodType> = {
   rules: rulesDocumentSchema,
   conversation_risk: conversationRiskConfigSchema,
   behaviour: behaviourConfigSchema,
+  cascade: cascadeConfigSchema,
 };
 
 /**

@@ -67,7 +67,12 @@ export interface DecisionOutcome {
  * Turns signals into one decision. Every signal that crosses a threshold becomes a reason that names the score,
  * the threshold and the policy version, so the decision explains itself.
  */
-export function decide(signals: readonly Signal[], surface: string, ctx: PolicyContext): DecisionOutcome {
+export interface DecideOptions {
+  /** Categories that may open a review but not act automatically, with why (e.g. the LLM did not confirm). */
+  capToReview?: ReadonlyMap<CategoryId, string>;
+}
+
+export function decide(signals: readonly Signal[], surface: string, ctx: PolicyContext, opts: DecideOptions = {}): DecisionOutcome {
   const reasons: DecisionReason[] = [];
   let verdict: Verdict = 'no_violation';
   let category: CategoryId | null = null;
@@ -82,9 +87,10 @@ export function decide(signals: readonly Signal[], surface: string, ctx: PolicyC
     if (s.evidence.informational === true || s.evidence.bankMode === 'shadow') continue;
     const t = thresholdsFor(ctx.policy, s.category, surface);
     let kind: 'action' | 'review' | null = s.score >= t.actionThreshold ? 'action' : s.score >= t.reviewThreshold ? 'review' : null;
-    // A bank of shared leads may open a review but never enforce by itself.
-    const capped = kind === 'action' && s.evidence.bankMode === 'review';
-    if (capped) kind = 'review';
+    // A bank of shared leads may open a review but never enforce by itself; nor may a category the cascade holds back.
+    const bankCap = kind === 'action' && s.evidence.bankMode === 'review';
+    const cascadeCap = kind === 'action' ? opts.capToReview?.get(s.category) : undefined;
+    if (bankCap || cascadeCap) kind = 'review';
     if (!kind) continue;
     const threshold = kind === 'action' ? t.actionThreshold : t.reviewThreshold;
     reasons.push({
@@ -94,7 +100,7 @@ export function decide(signals: readonly Signal[], surface: string, ctx: PolicyC
       score: s.score,
       threshold,
       thresholdKind: kind,
-      text: `${s.detector} score ${s.score.toFixed(2)} >= ${kind} threshold ${threshold} of ${s.category} on ${surface} in policy v${ctx.policyVersion}: ${s.evidence.summary}${capped ? ' (review-only bank: a person decides)' : ''}`,
+      text: `${s.detector} score ${s.score.toFixed(2)} >= ${kind} threshold ${threshold} of ${s.category} on ${surface} in policy v${ctx.policyVersion}: ${s.evidence.summary}${bankCap ? ' (review-only bank: a person decides)' : ''}${cascadeCap ? ` (held for review: ${cascadeCap})` : ''}`,
     });
     if (kind === 'action') {
       for (const a of ctx.policy.categories[s.category]?.actions ?? cat.defaultActions) actions.add(a);

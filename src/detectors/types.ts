@@ -60,6 +60,8 @@ export interface Detector {
   readonly inputs: readonly ('text' | 'image' | 'video' | 'contact')[];
   /** Relative cost per item: 1 for an in-memory lookup, 1000 for a paid model call. */
   readonly cost: number;
+  /** 'cascade': runs only when the cascade plan asks for it (LLM classifiers); otherwise on every item it applies to. */
+  readonly stage?: 'cascade';
   versions(): Record<string, string | number>;
   detect(input: DetectionInput, prior: readonly Signal[]): SignalDraft[] | DetectorResult | Promise<SignalDraft[] | DetectorResult>;
 }

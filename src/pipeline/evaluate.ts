@@ -5,6 +5,8 @@ import { findCategory, slaMs } from '../core/taxonomy.js';
 import type { Action, ActionStatus, Decision, Signal } from '../core/types.js';
 import { type Detector, type DetectionInput, type DetectorResult, detectorApplies, type StateUpdate } from '../detectors/types.js';
 import type { NewEvent } from '../store/repos/events.js';
+import type { CascadeConfig } from './cascade/config.js';
+import { planLlm } from './cascade/plan.js';
 
 export interface ReviewTaskDraft {
   queue: string;
@@ -28,7 +30,11 @@ export interface EvaluateDeps {
   policy: PolicyContext;
   newId: () => string;
   now: number;
+  /** When cascade-stage detectors (LLMs) run; without it they never do. */
+  cascade?: { config: CascadeConfig; version: number } | undefined;
 }
+
+const DISABLED_CASCADE: CascadeConfig = { shadow: false, default: { mode: 'never' }, categories: {}, alwaysSurfaces: [], unmatchedMedia: false };
 
 const STATUS_BY_DELIVERY: Record<string, ActionStatus> = { platform: 'pending', approval: 'awaiting_approval' };
 
@@ -45,35 +51,66 @@ export async function evaluateItem(input: DetectionInput, deps: EvaluateDeps): P
   const base = { itemId: item.id, accountId: item.authorId, actor: 'pipeline' } as const;
   const ordered = [...deps.detectors].sort((a, b) => a.cost - b.cost);
 
-  for (const d of ordered) {
-    if (!detectorApplies(d, item)) continue;
+  const run = async (d: Detector, shadow: boolean): Promise<DetectorResult> => {
     const started = performance.now();
     const output = await d.detect(input, signals);
     const result: DetectorResult = Array.isArray(output) ? { signals: output } : output;
-    const drafts = result.signals;
     updates.push(...(result.updates ?? []));
     const versions = d.versions();
     events.push({
       ...base, type: 'detector_ran', versions,
       payload: {
-        detector: d.id, signals: drafts.length, ms: Math.round((performance.now() - started) * 1000) / 1000,
+        detector: d.id, signals: result.signals.length, ms: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(shadow ? { shadow: true } : {}),
         ...(result.details ? { details: result.details } : {}),
       },
     });
-    for (const s of drafts) {
+    for (const s of result.signals) {
+      // A shadow verdict is kept for comparison and never decides.
+      const evidence = shadow ? { ...s.evidence, informational: true, shadow: true } : s.evidence;
       const signal: Signal = {
         id: deps.newId() as SignalId, itemId: item.id, detector: d.id, detectorVersion: String(versions[d.id] ?? ''),
-        category: s.category, score: s.score, evidence: s.evidence, createdAt: now,
+        category: s.category, score: s.score, evidence, createdAt: now,
       };
       signals.push(signal);
       events.push({
         ...base, type: 'signal', versions,
-        payload: { signalId: signal.id, detector: d.id, category: s.category, score: s.score, evidence: s.evidence },
+        payload: { signalId: signal.id, detector: d.id, category: s.category, score: s.score, evidence },
       });
+    }
+    return result;
+  };
+
+  for (const d of ordered) {
+    if (d.stage !== 'cascade' && detectorApplies(d, item)) await run(d, false);
+  }
+
+  // The cascade: expensive classifiers only where the cheap ones leave doubt, with the reason recorded either way.
+  const capToReview = new Map<string, string>();
+  const expensive = ordered.filter((d) => d.stage === 'cascade' && detectorApplies(d, item));
+  // Without an LLM configured there is nothing to plan, and no event per item to say so (/readyz and the UI do).
+  if (expensive.length > 0) {
+    const plan = planLlm(signals, item, deps.cascade?.config ?? DISABLED_CASCADE, policy, deps.cascade !== undefined);
+    events.push({
+      ...base, type: 'cascade_planned', versions: { cascade: deps.cascade?.version ?? 0 },
+      payload: { ask: plan.ask, shadow: plan.shadow, confirm: plan.confirm, reasons: plan.reasons, detectors: expensive.map((d) => d.id) },
+    });
+    if (plan.ask) {
+      for (const d of expensive) {
+        const before = signals.length;
+        await run(d, plan.shadow);
+        const raised = signals.slice(before);
+        if (plan.shadow) continue;
+        for (const category of plan.confirm) {
+          if (!raised.some((s) => s.category === category && s.evidence.unavailable !== true)) {
+            capToReview.set(category, `${d.id} did not confirm ${category}`);
+          }
+        }
+      }
     }
   }
 
-  const outcome = decide(signals, item.surface, policy);
+  const outcome = decide(signals, item.surface, policy, { capToReview });
   const policyVersions = { policy: policy.policyVersion, taxonomy: policy.taxonomyVersion };
   const decision: Decision = {
     id: deps.newId() as DecisionId, itemId: item.id, policyVersion: policy.policyVersion,

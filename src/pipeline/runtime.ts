@@ -16,6 +16,7 @@ import { type BehaviourConfig, DEFAULT_BEHAVIOUR_CONFIG, parseBehaviourConfig } 
 import { BehaviourDetector } from '../detectors/behaviour/detector.js';
 import { DEFAULT_CONVERSATION_RISK_CONFIG, parseConversationRiskConfig } from '../detectors/conversation/config.js';
 import { ConversationRiskDetector } from '../detectors/conversation/detector.js';
+import { type CascadeConfig, cascadeConfigSchema, DEFAULT_CASCADE_CONFIG } from './cascade/config.js';
 import type { ModelDetector } from '../detectors/model/detector.js';
 import { loadLiveModelDetector } from '../detectors/model/service.js';
 import { liveModelVersion } from '../store/repos/models.js';
@@ -32,6 +33,7 @@ export async function ensureDefaultConfig(q: Queryable, now: number): Promise<vo
       ['rules', defaultRulesDocument()],
       ['conversation_risk', DEFAULT_CONVERSATION_RISK_CONFIG],
       ['behaviour', DEFAULT_BEHAVIOUR_CONFIG],
+      ['cascade', DEFAULT_CASCADE_CONFIG],
     ] as const;
     for (const [kind, doc] of defaults) {
       if (!(await latestConfig(trx, kind))) await saveConfigVersion(trx, kind, doc, 'system', 'initial version', now);
@@ -44,6 +46,8 @@ export interface DetectionSetup {
   policy: PolicyContext;
   /** Windows the pipeline loads contact counts for. */
   behaviour: BehaviourConfig;
+  /** When cascade-stage detectors (LLMs) are asked. */
+  cascade: { config: CascadeConfig; version: number };
 }
 
 /**
@@ -62,7 +66,7 @@ export class DetectionRuntime {
   private modelLoaded = false;
 
   async current(q: Queryable): Promise<DetectionSetup> {
-    const [taxonomy, policy, rules, bankStamp, conversationRisk, behaviour, modelVersion] = await Promise.all([
+    const [taxonomy, policy, rules, bankStamp, conversationRisk, behaviour, modelVersion, cascade] = await Promise.all([
       latestConfig<Taxonomy>(q, 'taxonomy'),
       latestConfig<Policy>(q, 'policy'),
       latestConfig<RulesDocument>(q, 'rules'),
@@ -70,8 +74,9 @@ export class DetectionRuntime {
       latestConfig<unknown>(q, 'conversation_risk'),
       latestConfig<unknown>(q, 'behaviour'),
       liveModelVersion(q),
+      latestConfig<unknown>(q, 'cascade'),
     ]);
-    if (!taxonomy || !policy || !rules || !conversationRisk || !behaviour) throw new Error('configuration is missing: run migrations and ensureDefaultConfig first');
+    if (!taxonomy || !policy || !rules || !conversationRisk || !behaviour || !cascade) throw new Error('configuration is missing: run migrations and ensureDefaultConfig first');
     if (bankStamp !== this.index.version || !this.pdqDetector || !this.vpdqDetector) {
       // Rebuilt whole on any bank change: seconds for a million entries. Replicas that apply changes one by one
       // come with scale-out.
@@ -113,6 +118,7 @@ export class DetectionRuntime {
         ...(this.model.detector ? [this.model.detector] : []),
       ],
       behaviour: this.behaviourDetector.config,
+      cascade: { config: cascadeConfigSchema.parse(cascade.document), version: cascade.version },
       policy: { policy: policy.document, policyVersion: policy.version, taxonomy: taxonomy.document, taxonomyVersion: taxonomy.version },
     };
   }

@@ -73,7 +73,7 @@ export class PipelineWorker {
             recipients: item.recipientIds.flatMap((id) => accounts.get(id) ?? []),
             context: await context.forItem(item),
           },
-          { detectors: setup.detectors, policy: setup.policy, newId, now: evaluatedAt },
+          { detectors: setup.detectors, policy: setup.policy, newId, now: evaluatedAt, cascade: setup.cascade },
         );
         context.apply(result.updates);
         done.push({ job, item, result });
