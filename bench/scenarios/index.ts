@@ -1,10 +1,12 @@
 import type { Scenario } from '../types.js';
+import { banksImportScenario } from './banks-import.js';
 import { hashingIndexScenario } from './hashing-index.js';
 import { hashingPdqScenario } from './hashing-pdq.js';
 import { ingestScenario } from './ingest.js';
+import { textScenario } from './text.js';
 
 /** Every scenario, in the order `npm run bench` runs them. Add new ones here. */
-export const scenarios: readonly Scenario[] = [ingestScenario, hashingPdqScenario, hashingIndexScenario];
+export const scenarios: readonly Scenario[] = [ingestScenario, hashingPdqScenario, hashingIndexScenario, textScenario, banksImportScenario];
 
 /** Names that run several scenarios: `npm run bench -- hashing` runs PDQ throughput and the matching index. */
 export const groups: Readonly<Record<string, readonly string[]>> = { hashing: ['hashing-pdq', 'hashing-index'] };

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import type { BankId } from '../core/ids.js';
 import { categoryIdSchema } from '../core/taxonomy.js';
 import type { Clock } from '../core/clock.js';
-import type { Store } from '../store/db.js';
+import type { Queryable, Store } from '../store/db.js';
 import { appendAudit } from '../store/repos/audit.js';
 import {
-  addBankEntries, type Bank, type BankEntry, createBank, getBank, getBankByName, HASH_TYPES, MATCH_MODES, setEntryEnabled, updateBank,
+  addBankEntries, type Bank, type BankEntry, banksVersion, bumpBanksRevision, createBank, getBank, getBankByName, HASH_TYPES,
+  insertBankEntriesBulk, MATCH_MODES, type NewBankEntry, setEntryEnabled, updateBank, withBulkLoadSettings,
 } from '../store/repos/banks.js';
 import { appendEvents } from '../store/repos/events.js';
+import type { ParsedBatch } from './files.js';
 
 const HEX = { md5: 32, sha256: 64, pdq: 64 } as const;
 const HEX_PATTERN = { md5: /^[0-9a-f]{32}$/, sha256: /^[0-9a-f]{64}$/, pdq: /^[0-9a-f]{64}$/ } as const;
@@ -64,6 +66,51 @@ export class BankError extends Error {
   }
 }
 
+export interface RejectedRow {
+  line: number;
+  problem: string;
+}
+
+export interface ImportProgress {
+  rows: number;
+  rejected: number;
+  /** Of the file, for progress against its size. */
+  bytesRead: number;
+}
+
+export interface ImportOptions {
+  actor: string;
+  /** Import the valid rows and report the rest; otherwise one bad row refuses the whole import. */
+  skipInvalid: boolean;
+  /** Where the rows come from (a file name), for the audit log. */
+  origin?: string | undefined;
+  onProgress?: ((p: ImportProgress) => void) | undefined;
+  /** Stops the import; nothing is kept. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface ImportOutcome {
+  bank: Bank;
+  bankCreated: boolean;
+  rows: number;
+  added: number;
+  /** Valid rows whose hash the bank already had (or that came twice in the file). */
+  alreadyPresent: number;
+  rejected: RejectedRow[];
+}
+
+/** An import refused because of bad rows; nothing was written, not even the bank. */
+export class BankImportRefused extends Error {
+  constructor(readonly rejected: readonly RejectedRow[], readonly rows: number) {
+    super(`${rejected.length} bad row(s) of ${rows}, nothing imported`);
+  }
+}
+
+/** Valid entries sorted and inserted together; large enough that the sort pays off, small enough to keep memory flat. */
+const IMPORT_CHUNK_ROWS = 50_000;
+
+const toNewEntry = ({ frames, ...e }: BankEntryInput): NewBankEntry => ({ ...e, data: frames ? { frames } : null });
+
 /** Curating hash banks. Every change is audited and recorded as an event, and bumps the banks' version. */
 export class BankService {
   constructor(private readonly store: Store, private readonly clock: Clock) {}
@@ -74,10 +121,82 @@ export class BankService {
     return this.store.db.transaction().execute(async (trx) => {
       if (await getBankByName(trx, input.name)) throw new BankError(`a bank named ${input.name} already exists`, 409);
       const bank = await createBank(trx, input, actor, now);
-      await appendAudit(trx, { actor, action: 'bank.create', targetType: 'bank', targetId: bank.id, details: { name: bank.name, source: bank.source } }, now);
-      await appendEvents(trx, [{ type: 'bank_created', itemId: null, accountId: null, actor, versions: {}, payload: { bankId: bank.id, name: bank.name } }], now);
+      await recordCreation(trx, bank, actor, now);
       return bank;
     });
+  }
+
+  /**
+   * Imports a hash list into a bank, creating the bank if there is none of that name, in one transaction: the
+   * import lands whole or not at all (a refusal, an error, an abort or a killed process leave nothing behind), and
+   * the matchers see one change, so they rebuild their index once. The banks' revision moves once. On SQLite the
+   * transaction holds the write lock for the import's duration (seconds per million rows).
+   */
+  async importEntries(
+    target: z.input<typeof bankInputSchema>,
+    batches: AsyncIterable<ParsedBatch>,
+    opts: ImportOptions,
+  ): Promise<ImportOutcome> {
+    const input = bankInputSchema.parse(target);
+    const { actor } = opts;
+    const now = this.clock.now();
+    const { db } = this.store;
+    return withBulkLoadSettings(db, () => db.transaction().execute(async (trx) => {
+      const existing = await getBankByName(trx, input.name);
+      const bank = existing ?? (await createBank(trx, input, actor, now));
+      const rejected: RejectedRow[] = [];
+      let rows = 0;
+      let valid = 0;
+      let added = 0;
+      let firstId: string | null = null;
+      let lastId: string | null = null;
+      let chunk: NewBankEntry[] = [];
+      const flush = async () => {
+        const r = await insertBankEntriesBulk(trx, bank.id, chunk, actor, now);
+        chunk = [];
+        added += r.added;
+        firstId ??= r.firstId;
+        lastId = r.lastId ?? lastId;
+      };
+
+      for await (const batch of batches) {
+        opts.signal?.throwIfAborted();
+        for (const row of batch.rows) {
+          rows++;
+          if ('problem' in row) rejected.push(row);
+          else {
+            valid++;
+            chunk.push(toNewEntry(row.entry));
+          }
+        }
+        // Once refused, the rest is only read to list every bad row.
+        if (rejected.length > 0 && !opts.skipInvalid) chunk = [];
+        if (chunk.length >= IMPORT_CHUNK_ROWS) await flush();
+        opts.onProgress?.({ rows, rejected: rejected.length, bytesRead: batch.bytesRead });
+      }
+      opts.signal?.throwIfAborted();
+      if (rejected.length > 0 && !opts.skipInvalid) throw new BankImportRefused(rejected, rows);
+      if (chunk.length > 0) await flush();
+
+      // A new bank already moved the revision; otherwise move it once for the whole import.
+      if (existing && added > 0) await bumpBanksRevision(trx);
+      if (!existing) await recordCreation(trx, bank, actor, now);
+      await appendAudit(trx, {
+        actor, action: 'bank.import', targetType: 'bank', targetId: bank.id,
+        details: {
+          origin: opts.origin ?? null, rows, added, alreadyPresent: valid - added, rejected: rejected.length,
+          // Every entry this import added has an id in this range (ids are handed out in order).
+          entryIds: added > 0 ? { from: firstId, to: lastId } : null,
+        },
+      }, now);
+      if (added > 0) {
+        await appendEvents(trx, [{
+          type: 'bank_entry_added', itemId: null, accountId: null, actor, versions: { banks: await banksVersion(trx) },
+          payload: { bankId: bank.id, count: added, alreadyPresent: valid - added, entryIdsFrom: firstId, entryIdsTo: lastId },
+        }], now);
+      }
+      return { bank, bankCreated: !existing, rows, added, alreadyPresent: valid - added, rejected };
+    }));
   }
 
   async addEntries(bankId: string, entries: readonly BankEntryInput[], actor: string): Promise<BankEntry[]> {
@@ -124,4 +243,9 @@ export class BankService {
       await appendAudit(trx, { actor, action: enabled ? 'bank.entry.enable' : 'bank.entry.disable', targetType: 'bank_entry', targetId: entryId, details: { bankId } }, now);
     });
   }
+}
+
+async function recordCreation(q: Queryable, bank: Bank, actor: string, now: number): Promise<void> {
+  await appendAudit(q, { actor, action: 'bank.create', targetType: 'bank', targetId: bank.id, details: { name: bank.name, source: bank.source } }, now);
+  await appendEvents(q, [{ type: 'bank_created', itemId: null, accountId: null, actor, versions: {}, payload: { bankId: bank.id, name: bank.name } }], now);
 }

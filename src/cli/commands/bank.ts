@@ -1,9 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { Haven } from '../../app.js';
 import { type BankFileFormat, formatBankFile, formatFromPath, readBankFile } from '../../banks/files.js';
 import { bankItem } from '../../banks/from-item.js';
-import type { BankEntryInput } from '../../banks/service.js';
+import { BankImportRefused } from '../../banks/service.js';
 import { getBankByName, listBankEntries, MATCH_MODES, type MatchMode } from '../../store/repos/banks.js';
 import { withHaven } from '../context.js';
 
@@ -18,6 +20,70 @@ interface ImportOptions {
   mode: string;
   skipInvalid?: boolean;
   progress: boolean;
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (e) {
+    throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+/**
+ * One pass over the file inside one transaction (see BankService.importEntries): a refused, failed or interrupted
+ * import says so and leaves nothing behind.
+ */
+async function importFile(haven: Haven, name: string, file: string, format: BankFileFormat, size: number, o: ImportOptions): Promise<void> {
+  const started = performance.now();
+  const rate = (rows: number) => Math.round(rows / Math.max((performance.now() - started) / 1000, 0.001));
+  const bar = o.progress && process.stderr.isTTY
+    ? new SingleBar({
+        format: 'import [{bar}] {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted}', stream: process.stderr, etaBuffer: 50,
+      }, Presets.shades_classic)
+    : null;
+  bar?.start(Math.max(size, 1), 0, { rows: 0, rate: 0 });
+  let read = 0;
+  const interrupted = new AbortController();
+  const onSigint = () => interrupted.abort();
+  process.once('SIGINT', onSigint);
+
+  let outcome: Awaited<ReturnType<typeof haven.banks.importEntries>>;
+  try {
+    outcome = await haven.banks.importEntries(
+      { name, description: '', source: o.source ?? 'import', matchMode: o.mode as MatchMode },
+      readBankFile(file, format, { hashType: o.type, category: o.category, source: o.source }),
+      {
+        actor: CLI_ACTOR, skipInvalid: o.skipInvalid === true, origin: basename(file), signal: interrupted.signal,
+        onProgress: (p) => {
+          read = p.rows;
+          bar?.update(p.bytesRead, { rows: p.rows, rate: rate(p.rows) });
+        },
+      },
+    );
+  } catch (e) {
+    bar?.stop();
+    if (e instanceof BankImportRefused) {
+      const listed = e.rejected.slice(0, 50).map((r) => `line ${r.line}: ${r.problem}`);
+      if (e.rejected.length > 50) listed.push(`... and ${e.rejected.length - 50} more`);
+      throw new Error(`${e.rejected.length} bad line(s), nothing imported (--skip-invalid imports the valid rows):\n${listed.join('\n')}`);
+    }
+    const why = interrupted.signal.aborted ? 'interrupted' : `failed: ${e instanceof Error ? e.message : String(e)}`;
+    throw new Error(`import ${why} after ${read} rows; nothing was imported (an import is all or nothing)`);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  bar?.stop();
+
+  const { bank: b, rejected, added, alreadyPresent, rows } = outcome;
+  const secs = (performance.now() - started) / 1000;
+  if (rejected.length > 0) {
+    const report = `${file}.rejected.txt`;
+    writeFileSync(report, rejected.map((r) => `line ${r.line}: ${r.problem}\n`).join(''));
+    process.stderr.write(`${rejected.length} row(s) rejected, listed with their line numbers in ${report}\n`);
+  }
+  process.stdout.write(`bank ${b.name}: ${added} added, ${alreadyPresent} already present${rejected.length ? `, ${rejected.length} rejected` : ''}\n`);
+  process.stderr.write(`${rows} rows in ${secs.toFixed(1)} s (${rate(rows)} rows/s)\n`);
 }
 
 export function bankCommands(program: Command): void {
@@ -38,53 +104,8 @@ export function bankCommands(program: Command): void {
       const format = (o.format ?? formatFromPath(file)) as BankFileFormat;
       if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
       if (!(MATCH_MODES as readonly string[]).includes(o.mode)) throw new Error(`--mode must be one of ${MATCH_MODES.join(', ')}`);
-      const defaults = { hashType: o.type, category: o.category, source: o.source };
-      const started = performance.now();
-
-      // Check every row before writing any, so a bad file imports nothing unless asked to skip bad rows.
-      const rejected: { line: number; problem: string }[] = [];
-      let rows = 0;
-      for await (const row of readBankFile(file, format, defaults)) {
-        rows++;
-        if ('problem' in row) rejected.push(row);
-      }
-      if (rejected.length > 0 && !o.skipInvalid) {
-        const listed = rejected.slice(0, 50).map((r) => `line ${r.line}: ${r.problem}`);
-        if (rejected.length > 50) listed.push(`... and ${rejected.length - 50} more`);
-        throw new Error(`${rejected.length} bad line(s), nothing imported (--skip-invalid imports the valid rows):\n${listed.join('\n')}`);
-      }
-
-      await withHaven(async (haven) => {
-        const b = (await getBankByName(haven.store.db, name)) ??
-          (await haven.banks.create({ name, description: '', source: o.source ?? 'import', matchMode: o.mode as MatchMode }, CLI_ACTOR));
-        const bar = o.progress && process.stderr.isTTY
-          ? new SingleBar({ format: 'import [{bar}] {value}/{total} rows | {rate} rows/s', stream: process.stderr }, Presets.shades_classic)
-          : null;
-        bar?.start(rows, 0, { rate: 0 });
-        let added = 0;
-        let valid = 0;
-        let batch: BankEntryInput[] = [];
-        const flush = async () => {
-          added += (await haven.banks.addEntries(b.id, batch, CLI_ACTOR)).length;
-          valid += batch.length;
-          batch = [];
-          bar?.update(valid + rejected.length, { rate: Math.round(valid / ((performance.now() - started) / 1000)) });
-        };
-        for await (const row of readBankFile(file, format, defaults)) {
-          if ('entry' in row) batch.push(row.entry);
-          if (batch.length >= 20_000) await flush();
-        }
-        await flush();
-        bar?.stop();
-        const secs = (performance.now() - started) / 1000;
-        if (rejected.length > 0) {
-          const report = `${file}.rejected.txt`;
-          writeFileSync(report, rejected.map((r) => `line ${r.line}: ${r.problem}\n`).join(''));
-          process.stderr.write(`${rejected.length} row(s) rejected, listed with their line numbers in ${report}\n`);
-        }
-        process.stdout.write(`bank ${b.name}: ${added} added, ${valid - added} already present${rejected.length ? `, ${rejected.length} rejected` : ''}\n`);
-        process.stderr.write(`${valid + rejected.length} rows in ${secs.toFixed(1)} s (${Math.round((valid + rejected.length) / Math.max(secs, 0.001))} rows/s)\n`);
-      });
+      const size = fileSize(file);
+      await withHaven((haven) => importFile(haven, name, file, format, size, o));
     });
 
   bank
