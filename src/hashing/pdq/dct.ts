@@ -1,4 +1,6 @@
 // The first 16 non-DC frequencies of a 64-point DCT-II, applied along both axes: B = D A D^T with D 16x64.
+import { DCT_BYTES, kernels } from './kernels.js';
+
 const f = Math.fround;
 
 /**
@@ -14,26 +16,26 @@ export const DCT_MATRIX: Float32Array = (() => {
   return d;
 })();
 
-/** 64x64 (row-major) to the 16x16 coefficient block, float32 products and sums in ascending k as the reference. */
+// Byte offsets in the kernels' memory: D, D transposed, the 64x64 input, D A, and the 16x16 result.
+const AT = { d: 0, dT: 4096, a: 8192, t: 8192 + 16384, out: 8192 + 16384 + 4096 } as const;
+if (AT.out + 1024 > DCT_BYTES) throw new Error('DCT buffers overflow their reserved memory');
+let matricesWritten = false;
+
+/**
+ * 64x64 (row-major) to the 16x16 coefficient block: float32 products summed in float32 in ascending k, as the
+ * reference, computed as (D A) D^T with WebAssembly SIMD.
+ */
 export function dct64To16(a: Float32Array, out: Float32Array = new Float32Array(256)): Float32Array {
-  const d = DCT_MATRIX;
-  const t = new Float32Array(16 * 64);
-  for (let i = 0; i < 16; i++) {
-    const di = i * 64;
-    for (let j = 0; j < 64; j++) {
-      let s = 0;
-      for (let k = 0; k < 64; k++) s = f(s + f(d[di + k]! * a[k * 64 + j]!));
-      t[di + j] = s;
-    }
+  const k = kernels();
+  const floats = new Float32Array(k.memory.buffer);
+  if (!matricesWritten) {
+    floats.set(DCT_MATRIX, AT.d / 4);
+    for (let i = 0; i < 16; i++) for (let j = 0; j < 64; j++) floats[AT.dT / 4 + j * 16 + i] = DCT_MATRIX[i * 64 + j]!;
+    matricesWritten = true;
   }
-  for (let i = 0; i < 16; i++) {
-    const ti = i * 64;
-    for (let j = 0; j < 16; j++) {
-      const dj = j * 64;
-      let s = 0;
-      for (let k = 0; k < 64; k++) s = f(s + f(t[ti + k]! * d[dj + k]!));
-      out[i * 16 + j] = s;
-    }
-  }
+  floats.set(a.subarray(0, 4096), AT.a / 4);
+  k.matmul(AT.d, AT.a, AT.t, 16, 64, 64);
+  k.matmul(AT.t, AT.dT, AT.out, 16, 64, 16);
+  out.set(floats.subarray(AT.out / 4, AT.out / 4 + 256));
   return out;
 }

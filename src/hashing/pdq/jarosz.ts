@@ -1,10 +1,10 @@
 // Jarosz downsampling to 64x64: two passes of (horizontal box, vertical box), then point sampling. Every sum and
-// quotient is float32 and accumulated in the reference's order, so the result is bit-identical; the passes are
-// streamed row by row so that only what the 64x64 samples depend on is kept.
-import { boxRows4, boxRowsSampled4 } from './box.js';
-import { greyRow, lumaRow } from './luma.js';
+// quotient is float32 and accumulated in the reference's order, so the result is bit-identical. The passes stream
+// 8 rows at a time through WebAssembly SIMD kernels (kernels.ts): a horizontal box filters 8 rows at once laid out
+// as a "band" (position x holds the 8 rows' values), a vertical box step updates 4 columns per instruction.
+import { BAND_BYTES as BAND, BAND_ROWS as ROWS, DCT_BYTES, kernels } from './kernels.js';
+import { LUMA_WEIGHTS } from './luma.js';
 
-const f = Math.fround;
 const OUT = 64;
 
 /** Box half-width per pass: a 64th of the dimension split over two passes, rounded up. */
@@ -19,114 +19,126 @@ export function samplePoints(dim: number): Int32Array {
   return s;
 }
 
-// Pass 1's vertical box, one output row at a time: the running column sums are independent across x, so these loops
-// are not latency-bound. inv is 1 / count (box.ts says why that is exact). Add then subtract, each rounded to
-// float32, as the reference's sliding window.
-function slideColumns(sum: Float32Array, ring: Float32Array, add: number, sub: number, out: Float32Array, oOff: number, width: number, inv: number): void {
-  for (let x = 0; x < width; x++) {
-    const s = f(f(sum[x]! + ring[add + x]!) - ring[sub + x]!);
-    sum[x] = s;
-    out[oOff + x] = s * inv;
-  }
-}
-
-function addColumns(sum: Float32Array, ring: Float32Array, add: number, out: Float32Array, oOff: number, width: number, inv: number): void {
-  for (let x = 0; x < width; x++) {
-    const s = f(sum[x]! + ring[add + x]!);
-    sum[x] = s;
-    out[oOff + x] = s * inv;
-  }
-}
-
-function subColumns(sum: Float32Array, ring: Float32Array, sub: number, out: Float32Array, oOff: number, width: number, inv: number): void {
-  for (let x = 0; x < width; x++) {
-    const s = f(sum[x]! - ring[sub + x]!);
-    sum[x] = s;
-    out[oOff + x] = s * inv;
-  }
-}
-
 /** Blurs and decimates an image's luma to the 64x64 block the DCT reads (row-major). */
 export function downsample64(px: Uint8Array, width: number, height: number, channels: number, greyLuma = false): Float32Array {
+  const k = kernels();
   const wx = jaroszWindowSize(width);
   const wy = jaroszWindowSize(height);
+  const halfX = (wx + 2) >> 1;
   const cols = samplePoints(width);
   const rows = samplePoints(height);
-  const toLuma = greyLuma ? greyRow : lumaRow;
-
-  // Pass 1, horizontal: rows are produced 4 at a time, on demand, into a ring that holds the vertical window plus
-  // the rows produced ahead of it.
-  const G = 4;
-  const ringRows = wy + G;
-  const ring = new Float32Array(ringRows * width);
-  const luma = new Float32Array(G * width);
-  const colSum = new Float32Array(width);
-  // Pass 1's vertical output rows wait here until 4 can go through pass 2's horizontal box together.
-  const vBuf = new Float32Array(G * width);
-  // Pass 2's horizontal box is only kept at the 64 sampled columns, for every row.
-  const mid = new Float32Array(height * OUT);
+  const blocks = (width + 3) >> 2;
+  // Plain rows are padded to whole 4-column blocks; the padding columns stay zero throughout.
+  const rowStride = blocks * 16;
   const rowBytes = width * channels;
+  const ringRows = wy + ROWS;
+
+  // Memory layout, in bytes, 16-aligned, after the DCT's.
+  let at = DCT_BYTES;
+  const take = (size: number): number => {
+    const start = at;
+    at += (size + 15) & ~15;
+    return start;
+  };
+  // Zeros read as the rows outside the image by the vertical boxes, which also run on 64-column rows.
+  const zeroRow = take(Math.max(rowStride, OUT * 4));
+  // A band of pixel rows, each padded with zeros to whole 4-pixel blocks (plus the 16 bytes the luma kernel may read).
+  const pixelSlot = 4 * blocks * channels + 16;
+  const pixels = take(ROWS * pixelSlot);
+  // Bands read by the box filter keep wx zero positions before position 0 and at least halfX after the last: its
+  // window's growing and shrinking ends. Its output has halfX - 1 discarded positions before position 0.
+  const bandIn = take((wx + 4 * blocks + halfX + 4) * BAND) + wx * BAND;
+  const bandOut = take((halfX + 4 * blocks) * BAND) + halfX * BAND;
+  const divisors = take((halfX + width) * 4) + halfX * 4;
+  const ring = take(ringRows * rowStride);
+  const colSum = take(rowStride);
+  const vRows = take(ROWS * rowStride);
+  // Pass 2's vertical box state, and its input: the horizontal output at the 64 sampled columns for every row.
+  const midSum = take(OUT * 4);
+  const midOut = take(OUT * 4);
+  const mid = take(height * OUT * 4);
+  const memory = k.memory;
+  if (memory.buffer.byteLength < at) memory.grow(Math.ceil((at - memory.buffer.byteLength) / 65536));
+  const bytes = new Uint8Array(memory.buffer);
+  const floats = new Float32Array(memory.buffer);
+  // Everything before mid starts from zero (mid's rows are all written before they are read).
+  bytes.fill(0, DCT_BYTES, mid);
+  // The box filter divides output x by its window's size; the discarded outputs by 1.
+  for (let o = -halfX; o < width; o++) {
+    floats[(divisors >> 2) + o] = o < 0 ? 1 : Math.min(o + halfX - 1, width - 1) - Math.max(o + halfX - 1 - wx, -1);
+  }
+  const boxSteps = width + halfX - 1;
+  const boxBand = (): void => k.boxBand(bandIn, bandIn - wx * BAND, bandOut - (halfX - 1) * BAND, divisors - (halfX - 1) * 4, boxSteps);
+  // Plain rows at row(0..7) to the band's lanes, or back.
+  const toBand = (row: (g: number) => number, band: number): void => {
+    for (let h = 0; h < ROWS; h += 4) {
+      k.transpose(row(h), row(h + 1), row(h + 2), row(h + 3), 16, band + 4 * h, band + 4 * h + BAND, band + 4 * h + 2 * BAND, band + 4 * h + 3 * BAND, 4 * BAND, blocks);
+    }
+  };
+  const fromBand = (band: number, row: (g: number) => number): void => {
+    for (let h = 0; h < ROWS; h += 4) {
+      k.transpose(band + 4 * h, band + 4 * h + BAND, band + 4 * h + 2 * BAND, band + 4 * h + 3 * BAND, 4 * BAND, row(h), row(h + 1), row(h + 2), row(h + 3), 16, blocks);
+    }
+  };
+  // The reference CLI's grey path takes the grey level itself: v * 1 + v * 0 + v * 0 is exactly v.
+  const [wR, wG, wB] = greyLuma ? [1, 0, 0] : LUMA_WEIGHTS;
+  const luma = [k.luma1, k.luma2, k.luma3, k.luma4][channels - 1]!;
+  const ringRow = (r: number): number => ring + (r % ringRows) * rowStride;
+  const vRow = (g: number): number => vRows + g * rowStride;
+
+  // Pass 1, horizontal: a band of rows from y0 into the ring, which holds the vertical window plus the rows produced
+  // ahead of it. Past the last row the lanes are ignored (they overwrite only rows the window has left).
+  const produce = (y0: number): void => {
+    const last = Math.min(height, y0 + ROWS);
+    for (let y = y0; y < last; y++) bytes.set(px.subarray(y * rowBytes, (y + 1) * rowBytes), pixels + (y - y0) * pixelSlot);
+    for (let h = 0; h < ROWS; h += 4) luma(pixels + h * pixelSlot, pixelSlot, bandIn + 4 * h, blocks, wR, wG, wB);
+    boxBand();
+    fromBand(bandOut, (g) => ringRow(y0 + g));
+  };
+
   let produced = 0;
   let pending = 0;
-
-  const half = (wy + 2) >> 1;
-  let n = 0;
-  // Output row o adds row o + half - 1 and drops row o + half - 1 - wy; rows 0..half-2 are added before the first.
-  for (let o = 1 - half; o < height; o++) {
-    const r = o + half - 1;
-    const l = r - wy;
-    const rOff = (r % ringRows) * width;
-    const lOff = l >= 0 ? (l % ringRows) * width : 0;
-    if (r < height) {
-      if (r >= produced) {
-        const cnt = Math.min(G, height - produced);
-        for (let g = 0; g < cnt; g++) toLuma(px, (produced + g) * rowBytes, width, channels, luma, g * width);
-        // Lanes past the last row repeat lane 0.
-        const o0 = (produced % ringRows) * width;
-        const o1 = cnt > 1 ? ((produced + 1) % ringRows) * width : o0;
-        const o2 = cnt > 2 ? ((produced + 2) % ringRows) * width : o0;
-        const o3 = cnt > 3 ? ((produced + 3) % ringRows) * width : o0;
-        boxRows4(luma, 0, cnt > 1 ? width : 0, cnt > 2 ? 2 * width : 0, cnt > 3 ? 3 * width : 0, ring, o0, o1, o2, o3, width, wx);
-        produced += cnt;
-      }
-      if (l >= 0) slideColumns(colSum, ring, rOff, lOff, vBuf, pending * width, width, 1 / n);
-      else addColumns(colSum, ring, rOff, vBuf, pending * width, width, 1 / ++n);
-    } else {
-      subColumns(colSum, ring, lOff, vBuf, pending * width, width, 1 / --n);
+  // Pass 1, vertical, then pass 2's horizontal box on each band of its output rows, kept at the sampled columns.
+  forEachWindow(height, wy, (o, add, drop, count) => {
+    if (add >= produced) {
+      produce(produced);
+      produced += ROWS;
     }
-    if (o < 0) continue;
-    // Pass 1 vertical gave output row o; pass 2 horizontal runs on it once 4 rows (or the last) are buffered.
-    if (++pending === G || o === height - 1) {
-      const p = pending;
-      const first = (o - p + 1) * OUT;
-      boxRowsSampled4(vBuf, 0, p > 1 ? width : 0, p > 2 ? 2 * width : 0, p > 3 ? 3 * width : 0, width, wx, cols, mid,
-        first, p > 1 ? first + OUT : first, p > 2 ? first + 2 * OUT : first, p > 3 ? first + 3 * OUT : first);
+    k.slideRows(colSum, add >= 0 ? ringRow(add) : zeroRow, drop >= 0 ? ringRow(drop) : zeroRow, vRow(pending), rowStride, count);
+    if (o < 0) return;
+    if (++pending === ROWS || o === height - 1) {
+      toBand(vRow, bandIn);
+      boxBand();
+      const first = o - pending + 1;
+      const base = bandOut >> 2;
+      for (let g = 0; g < pending; g++) {
+        const m = (mid >> 2) + (first + g) * OUT;
+        for (let c = 0; c < OUT; c++) floats[m + c] = floats[base + cols[c]! * ROWS + g]!;
+      }
       pending = 0;
     }
-  }
+  });
 
-  // Pass 2, vertical: running sums down the 64 kept columns, read at the 64 sampled rows.
+  // Pass 2, vertical: down the 64 kept columns, read at the 64 sampled rows.
   const out = new Float32Array(OUT * OUT);
-  const sums = new Float32Array(OUT);
-  let m = 0;
-  let k = 0;
-  let next = rows[0]!;
-  for (let r = 0; r < half - 1; r++, m++) for (let c = 0; c < OUT; c++) sums[c] = sums[c]! + mid[r * OUT + c]!;
-  for (let o = 0; o < height; o++) {
-    const r = o + half - 1;
-    if (r < height) {
-      for (let c = 0; c < OUT; c++) sums[c] = sums[c]! + mid[r * OUT + c]!;
-      m++;
-    }
-    const l = r - wy;
-    if (l >= 0) {
-      for (let c = 0; c < OUT; c++) sums[c] = sums[c]! - mid[l * OUT + c]!;
-      m--;
-    }
-    while (o === next) {
-      for (let c = 0; c < OUT; c++) out[k * OUT + c] = sums[c]! / m;
-      next = ++k < OUT ? rows[k]! : -1;
-    }
-  }
+  let next = 0;
+  forEachWindow(height, wy, (o, add, drop, count) => {
+    k.slideRows(midSum, add >= 0 ? mid + add * OUT * 4 : zeroRow, drop >= 0 ? mid + drop * OUT * 4 : zeroRow, midOut, OUT * 4, count);
+    for (; next < OUT && rows[next] === o; next++) out.set(floats.subarray(midOut >> 2, (midOut >> 2) + OUT), next * OUT);
+  });
   return out;
+}
+
+/**
+ * The reference's vertical box of window w down `height` rows, one call per output row o: the row it adds and the
+ * row it drops (negative for none: past the last row or before the first), and the window's size then. Calls with
+ * o < 0 only prime the sums (the window's first half).
+ */
+function forEachWindow(height: number, w: number, visit: (o: number, add: number, drop: number, count: number) => void): void {
+  const half = (w + 2) >> 1;
+  for (let o = 1 - half; o < height; o++) {
+    const add = o + half - 1;
+    const drop = add - w;
+    visit(o, add < height ? add : -1, drop, Math.min(add, height - 1) - Math.max(drop, -1));
+  }
 }

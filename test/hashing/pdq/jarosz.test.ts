@@ -1,5 +1,6 @@
-// The streamed, 4-lane Jarosz filter (with pass 1's reciprocal multiplies) against a plain whole-image version that
-// divides, on random images of awkward sizes: the two must agree bit for bit.
+// The streamed WebAssembly Jarosz filter against a plain whole-image version written directly from the reference
+// (one float32 operation at a time, true divisions), on random images of awkward sizes and every pixel layout: the
+// two must agree bit for bit.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { downsample64, jaroszWindowSize, samplePoints } from '../../../src/hashing/pdq/jarosz.js';
@@ -27,11 +28,14 @@ function box1d(a: Float32Array, off: number, stride: number, len: number, w: num
   }
 }
 
-function naiveDownsample(px: Uint8Array, width: number, height: number): Float32Array {
+function naiveDownsample(px: Uint8Array, width: number, height: number, channels: number, greyLuma: boolean): Float32Array {
   const wx = jaroszWindowSize(width);
   const wy = jaroszWindowSize(height);
   let a = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) lumaRow(px, y * width * 3, width, 3, a, y * width);
+  for (let y = 0; y < height; y++) {
+    if (greyLuma) for (let x = 0; x < width; x++) a[y * width + x] = px[(y * width + x) * channels]!;
+    else lumaRow(px, y * width * channels, width, channels, a, y * width);
+  }
   for (let pass = 0; pass < 2; pass++) {
     const b = new Float32Array(a.length);
     for (let y = 0; y < height; y++) box1d(a, y * width, 1, width, wx, b);
@@ -46,19 +50,50 @@ function naiveDownsample(px: Uint8Array, width: number, height: number): Float32
   return out;
 }
 
-test('the streamed Jarosz filter matches a whole-image one bit for bit', () => {
-  let seed = 12345;
-  const rnd = () => {
+function randomImage(width: number, height: number, channels: number, rnd: () => number): Uint8Array {
+  const px = new Uint8Array(width * height * channels);
+  // Smooth areas with noise, so sums cancel as in photos.
+  for (let i = 0; i < px.length; i++) px[i] = (i % 7 === 0 ? rnd() : ((i / channels) % width) * 0.5 + (rnd() & 3)) & 255;
+  return px;
+}
+
+function lcg(seed: number): () => number {
+  return () => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return seed >>> 24;
   };
-  const sizes = [[5, 5], [7, 130], [63, 65], [129, 257], [300, 7], [401, 203], [1000, 11], [257, 390]] as const;
-  for (const [w, h] of sizes) {
-    const px = new Uint8Array(w * h * 3);
-    // Smooth areas with noise, so sums cancel as in photos.
-    for (let i = 0; i < px.length; i++) px[i] = (i % 7 === 0 ? rnd() : ((i / 3) % w) * 0.5 + (rnd() & 3)) & 255;
+}
+
+const SIZES = [[5, 5], [7, 130], [63, 65], [129, 257], [300, 7], [401, 203], [1000, 11], [257, 390], [6, 9], [1030, 17]] as const;
+
+test('the streamed Jarosz filter matches a whole-image one bit for bit', () => {
+  const rnd = lcg(12345);
+  for (const [w, h] of SIZES) {
+    const px = randomImage(w, h, 3, rnd);
     const got = downsample64(px, w, h, 3);
-    const want = naiveDownsample(px, w, h);
-    assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer), `${w}x${h}`);
+    assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(naiveDownsample(px, w, h, 3, false).buffer), `${w}x${h}`);
   }
+});
+
+test('grey, grey+alpha and RGBA pixels, and the grey-level luma, match too', () => {
+  const rnd = lcg(777);
+  for (const channels of [1, 2, 4]) {
+    for (const [w, h] of SIZES) {
+      const px = randomImage(w, h, channels, rnd);
+      for (const grey of [false, true]) {
+        const got = downsample64(px, w, h, channels, grey);
+        const want = naiveDownsample(px, w, h, channels, grey);
+        assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer), `${w}x${h}x${channels} grey=${grey}`);
+      }
+    }
+  }
+});
+
+test('a smaller image after a larger one is unaffected by what the larger left behind', () => {
+  const rnd = lcg(99);
+  const big = randomImage(900, 700, 3, rnd);
+  const small = randomImage(37, 23, 3, rnd);
+  const first = downsample64(small, 37, 23, 3);
+  downsample64(big, 900, 700, 3);
+  assert.deepEqual(downsample64(small, 37, 23, 3), first);
 });
