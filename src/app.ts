@@ -10,6 +10,7 @@ import { type Clock, systemClock } from './core/clock.js';
 import { type KeyProvider, LocalKeyProvider } from './enforcement/media-vault.js';
 import { WebhookOutbox } from './enforcement/outbox.js';
 import { Ingestor } from './pipeline/ingest.js';
+import { LlmStage } from './pipeline/llm-stage.js';
 import { ensureDefaultConfig } from './pipeline/runtime.js';
 import { PipelineWorker } from './pipeline/worker.js';
 import { migrate, openStore, type Store } from './store/db.js';
@@ -28,6 +29,8 @@ export interface Haven {
   auth: AuthService;
   banks: BankService;
   configs: ConfigService;
+  /** The configured LLM; null when HAVEN_LLM_PROVIDER is unset. */
+  llm: LlmStage | null;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export async function openHaven(config: HavenConfig, opts: OpenOptions = {}): Pr
   const keys = config.hashOnly ? null : loadKeys(config);
   const webhook = opts.webhook ?? (config.webhookUrl && config.webhookSecret ? { url: config.webhookUrl, secret: config.webhookSecret } : undefined);
   if (config.webhookUrl && !config.webhookSecret) throw new Error('HAVEN_WEBHOOK_URL is set but HAVEN_WEBHOOK_SECRET is not');
+  const llm = config.llm ? new LlmStage(store, keys, config.llm, config.llmPromptFormat) : null;
   return {
     config,
     store,
@@ -61,11 +65,12 @@ export async function openHaven(config: HavenConfig, opts: OpenOptions = {}): Pr
     logger,
     keys,
     ingestor: new Ingestor(store, { maxImagePixels: config.maxImagePixels, hashOnly: config.hashOnly, keys, clock, version: HAVEN_VERSION }),
-    worker: new PipelineWorker(store, { batchSize: config.workerBatch, leaseMs: config.leaseMs, maxAttempts: 5, clock, logger }),
+    worker: new PipelineWorker(store, { batchSize: config.workerBatch, leaseMs: config.leaseMs, maxAttempts: 5, clock, logger, llm }),
     outbox: webhook ? new WebhookOutbox(store, { ...webhook, clock, logger, leaseMs: config.leaseMs }) : null,
     auth: new AuthService(store, clock),
     banks: new BankService(store, clock),
     configs: new ConfigService(store, clock),
+    llm,
     close: () => store.close(),
   };
 }

@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { type LlmConfig, loadLlmConfig } from './detectors/llm/config.js';
+import { PROMPT_FORMATS, type PromptFormat } from './detectors/llm/policy/template.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -25,6 +27,8 @@ const envSchema = z.object({
   HAVEN_WORKER_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   /** How long a worker holds a job or a delivery before another may take it over (its holder presumed dead). */
   HAVEN_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** How the LLM is prompted: a structured JSON verdict, or Llama Guard's safe/unsafe codes. */
+  HAVEN_LLM_PROMPT_FORMAT: z.enum(PROMPT_FORMATS).default('structured'),
 });
 
 export interface HavenConfig {
@@ -43,6 +47,9 @@ export interface HavenConfig {
   logLevel: string;
   workerBatch: number;
   leaseMs: number;
+  /** The LLM provider (HAVEN_LLM_* variables); null runs Haven without one. */
+  llm: LlmConfig | null;
+  llmPromptFormat: PromptFormat;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HavenConfig> = {}): HavenConfig {
@@ -69,6 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: e.HAVEN_LOG_LEVEL,
     workerBatch: e.HAVEN_WORKER_BATCH,
     leaseMs: e.HAVEN_LEASE_MS,
+    llm: loadLlmConfig(env),
+    llmPromptFormat: e.HAVEN_LLM_PROMPT_FORMAT,
     ...overrides,
   };
 }

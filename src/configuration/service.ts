@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js';
 import { rulesDocumentSchema } from '../detectors/text/rules/format.js';
 import { behaviourConfigSchema } from '../detectors/behaviour/config.js';
 import { conversationRiskConfigSchema } from '../detectors/conversation/config.js';
+import { llmPolicySchema } from '../detectors/llm/policy/schema.js';
 import { cascadeConfigSchema } from '../pipeline/cascade/config.js';
 import type { Store } from '../store/db.js';
 import { appendAudit } from '../store/repos/audit.js';
@@ -18,6 +19,7 @@ export const CONFIG_SCHEMAS: Record<ConfigKind, z.ZodType> = {
   conversation_risk: conversationRiskConfigSchema,
   behaviour: behaviourConfigSchema,
   cascade: cascadeConfigSchema,
+  llm_policy: llmPolicySchema,
 };
 
 /**

@@ -17,6 +17,8 @@ import { BehaviourDetector } from '../detectors/behaviour/detector.js';
 import { DEFAULT_CONVERSATION_RISK_CONFIG, parseConversationRiskConfig } from '../detectors/conversation/config.js';
 import { ConversationRiskDetector } from '../detectors/conversation/detector.js';
 import { type CascadeConfig, cascadeConfigSchema, DEFAULT_CASCADE_CONFIG } from './cascade/config.js';
+import { DEFAULT_LLM_POLICY } from '../detectors/llm/policy/index.js';
+import type { LlmStage } from './llm-stage.js';
 import type { ModelDetector } from '../detectors/model/detector.js';
 import { loadLiveModelDetector } from '../detectors/model/service.js';
 import { liveModelVersion } from '../store/repos/models.js';
@@ -34,6 +36,7 @@ export async function ensureDefaultConfig(q: Queryable, now: number): Promise<vo
       ['conversation_risk', DEFAULT_CONVERSATION_RISK_CONFIG],
       ['behaviour', DEFAULT_BEHAVIOUR_CONFIG],
       ['cascade', DEFAULT_CASCADE_CONFIG],
+      ['llm_policy', DEFAULT_LLM_POLICY],
     ] as const;
     for (const [kind, doc] of defaults) {
       if (!(await latestConfig(trx, kind))) await saveConfigVersion(trx, kind, doc, 'system', 'initial version', now);
@@ -64,6 +67,9 @@ export class DetectionRuntime {
   /** The live local model; `version` null when none is live. */
   private model: { version: number | null; detector: ModelDetector | null } = { version: null, detector: null };
   private modelLoaded = false;
+
+  /** `llm`: the configured LLM, asked through the cascade; null runs without one. */
+  constructor(private readonly llm: LlmStage | null = null) {}
 
   async current(q: Queryable): Promise<DetectionSetup> {
     const [taxonomy, policy, rules, bankStamp, conversationRisk, behaviour, modelVersion, cascade] = await Promise.all([
@@ -116,6 +122,7 @@ export class DetectionRuntime {
         new ExactHashDetector(this.index), this.pdqDetector, this.vpdqDetector, this.rules.detector,
         this.conversationDetector.detector, this.behaviourDetector.detector,
         ...(this.model.detector ? [this.model.detector] : []),
+        ...(this.llm ? [await this.llm.detector(q)] : []),
       ],
       behaviour: this.behaviourDetector.config,
       cascade: { config: cascadeConfigSchema.parse(cascade.document), version: cascade.version },

@@ -14,6 +14,7 @@ import { saveConversationStates } from '../store/repos/conversations.js';
 import { insertReviewTasks } from '../store/repos/review.js';
 import { BatchContext } from './context.js';
 import { type Evaluation, evaluateItem } from './evaluate.js';
+import type { LlmStage } from './llm-stage.js';
 import { DetectionRuntime } from './runtime.js';
 
 export interface WorkerOptions {
@@ -23,6 +24,7 @@ export interface WorkerOptions {
   clock: Clock;
   logger: Logger;
   owner?: string;
+  llm?: LlmStage | null;
 }
 
 /**
@@ -32,9 +34,10 @@ export interface WorkerOptions {
  */
 export class PipelineWorker {
   readonly owner: string;
-  private readonly runtime = new DetectionRuntime();
+  private readonly runtime: DetectionRuntime;
 
   constructor(private readonly store: Store, private readonly opts: WorkerOptions) {
+    this.runtime = new DetectionRuntime(opts.llm ?? null);
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${newId().slice(-6)}`;
   }
 

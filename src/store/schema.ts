@@ -259,6 +259,80 @@ export interface ModelsTable {
   promotion_reason: string | null;
 }
 
+/** Named sets of labelled examples for evaluating classifiers (see learning/eval). */
+export interface EvalSetsTable {
+  id: string;
+  name: string;
+  /** sha256 over the examples' content (not who added them or when). */
+  content_hash: string;
+  examples: number;
+  created_at: Ms;
+  created_by: string;
+  updated_at: Ms;
+}
+
+export interface EvalExamplesTable {
+  set_id: string;
+  example_id: string;
+  item_id: string | null;
+  text: string | null;
+  media: Json;
+  surface: string | null;
+  author_age_band: string | null;
+  recipient_age_bands: Json;
+  labels: Json;
+  source: string;
+  added_by: string;
+  added_at: Ms;
+}
+
+export interface EvalRunsTable {
+  id: string;
+  set_id: string;
+  set_name: string;
+  set_hash: string;
+  classifier: string;
+  classifier_config: Json;
+  threshold: Json;
+  status: string;
+  started_at: Ms;
+  finished_at: Ms | null;
+  examples: number;
+  errors: number;
+  cost_usd: number;
+  metrics: ColumnType<unknown, string | null, string | null> | null;
+  error: string | null;
+  created_by: string;
+}
+
+export interface EvalResultsTable {
+  run_id: string;
+  example_id: string;
+  labels: Json;
+  scores: Json;
+  predicted: Json;
+  cost_usd: number;
+  latency_ms: number;
+  error: string | null;
+  calls: ColumnType<unknown, string | null, string | null> | null;
+}
+
+/** LLM verdicts by (content digest, prompt version, model): the same item asked the same way is not paid for twice. */
+export interface LlmCacheTable {
+  /** sha256 over model, prompt version and content digest. */
+  key: string;
+  verdict: Json;
+  created_at: Ms;
+  hits: number;
+}
+
+/** LLM spend per UTC day (YYYY-MM-DD), for the daily budget. */
+export interface LlmSpendTable {
+  day: string;
+  usd: number;
+  calls: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   items: ItemsTable;
@@ -281,4 +355,10 @@ export interface Database {
   conversation_risk: ConversationRiskTable;
   contacts: ContactsTable;
   models: ModelsTable;
+  llm_cache: LlmCacheTable;
+  llm_spend: LlmSpendTable;
+  eval_sets: EvalSetsTable;
+  eval_examples: EvalExamplesTable;
+  eval_runs: EvalRunsTable;
+  eval_results: EvalResultsTable;
 }

@@ -72,7 +72,7 @@ test('text rules over the API: test on samples and the demo, deploy with a reaso
     assert.equal(res.statusCode, 403);
     const read = await f.app.inject({ method: 'GET', url: '/v1/rules', headers: { cookie: reviewer.cookie } });
     assert.equal(read.statusCode, 200);
-    assert.equal(read.json().version, 0, 'the built-in defaults until a version is deployed');
+    assert.equal(read.json().version, 1, 'the built-in defaults, seeded as version 1');
     assert.equal(read.json().source, DEFAULT_RULES_SOURCE);
   });
 
@@ -81,16 +81,16 @@ test('text rules over the API: test on samples and the demo, deploy with a reaso
       method: 'POST', url: '/v1/rules', headers: asPolicy, payload: { source: RULES, format: 'json', reason: 'platform-move rules' },
     });
     assert.equal(res.statusCode, 201, res.body);
-    assert.equal(res.json().version, 1);
+    assert.equal(res.json().version, 2);
     const current = (await f.app.inject({ method: 'GET', url: '/v1/rules', headers: asPolicy })).json();
-    assert.equal(current.version, 1);
+    assert.equal(current.version, 2);
     assert.equal(current.source, RULES);
     assert.equal(current.format, 'json');
     assert.equal(current.author, 'user:policy@test.local');
     assert.equal(current.rules.rules.length, 2);
     const versions = (await f.app.inject({ method: 'GET', url: '/v1/rules/versions', headers: asPolicy })).json().versions;
-    assert.deepEqual(versions.map((v: { version: number; reason: string }) => [v.version, v.reason]), [[1, 'platform-move rules']]);
+    assert.deepEqual(versions.map((v: { version: number; reason: string }) => [v.version, v.reason]), [[2, 'platform-move rules'], [1, 'initial version']]);
     const audit = await f.haven.store.db.selectFrom('audit_log').select(['action', 'target_id']).where('action', '=', 'config.rules.deploy').execute();
-    assert.deepEqual(audit, [{ action: 'config.rules.deploy', target_id: 'rules@1' }]);
+    assert.deepEqual(audit, [{ action: 'config.rules.deploy', target_id: 'rules@2' }]);
   });
 });

@@ -88,13 +88,13 @@ test('haven rules test, deploy, show and versions', { timeout: 180_000 }, async 
     const before = await haven('rules', 'show');
     assert.equal(before.code, 0, before.stderr);
     assert.equal(before.stdout, DEFAULT_RULES_SOURCE);
-    assert.match(before.stderr, /rules version 0/);
+    assert.match(before.stderr, /rules version 1 \(yaml\) by system: initial version/);
     const d = await haven('rules', 'deploy', rulesFile, '--reason', 'secrecy rules for review');
     assert.equal(d.code, 0, d.stderr);
-    assert.equal(d.stdout, 'rules version 1 deployed: 2 rules\n');
-    const shown = await haven('rules', 'show', '1');
+    assert.equal(d.stdout, 'rules version 2 deployed: 2 rules\n');
+    const shown = await haven('rules', 'show', '2');
     assert.equal(shown.stdout, RULES);
     const versions = await haven('rules', 'versions');
-    assert.match(versions.stdout, /^1\t\S+\tcli:\S+\tsecrecy rules for review\n$/);
+    assert.match(versions.stdout, /^2\t\S+\tcli:\S+\tsecrecy rules for review\n1\t\S+\tsystem\tinitial version\n$/);
   });
 });

@@ -110,17 +110,17 @@ test('risky text in a conversation with a minor goes to review with its terms as
       });
       await drain(h);
       const view = (await itemView(h.store, r.itemId))!;
-      // The plain secrecy rule (CSE-13), and its adult-to-minor variant (CSE-05) on top.
-      const rules = view.signals.filter((s) => s.detector === 'text.rules');
-      assert.deepEqual(rules.map((s) => [s.category, s.score]).sort(), [['CSE-05', 0.5], ['CSE-13', 0.45]]);
-      const signal = rules.find((s) => s.category === 'CSE-05')!;
-      assert.deepEqual((signal.evidence.rules as { id: string }[]).map((r) => r.id), ['secrecy-request-adult-to-minor']);
-      const spans = (signal.evidence.terms ?? []).map((s) => text.slice(s.start, s.end));
-      assert.deepEqual(spans.sort(), ['OUR little secret', "dón't tell your parents"]);
+      // The plain secrecy rule, and its adult-to-minor variant on top: two distinct rules of CSE-13.
+      const signal = view.signals.find((s) => s.detector === 'text.rules');
+      assert.equal(signal?.category, 'CSE-13');
+      assert.equal(signal?.score, 0.725);
+      assert.deepEqual((signal!.evidence.rules as { id: string }[]).map((r) => r.id).sort(), ['secrecy-request', 'secrecy-request-adult-to-minor']);
+      const spans = (signal!.evidence.terms ?? []).map((s) => text.slice(s.start, s.end));
+      assert.deepEqual([...new Set(spans)].sort(), ['OUR little secret', "dón't tell your parents"]);
       assert.equal(view.decision?.verdict, 'needs_review');
       assert.equal(view.reviewTasks.length, 1);
-      assert.equal(view.decision?.category, 'CSE-05');
-      assert.equal(view.reviewTasks[0]?.severity, 'S1');
+      assert.equal(view.decision?.category, 'CSE-13');
+      assert.equal(view.reviewTasks[0]?.severity, 'S2');
       assert.equal(view.recipients[0]?.ageBand, '13_15');
     } finally {
       await h.close();

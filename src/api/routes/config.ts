@@ -12,6 +12,7 @@ const KINDS: { kind: ConfigKind; path: string; write: Permission; what: string }
   { kind: 'policy', path: 'policy', write: 'policy:write', what: 'the enforcement policy (thresholds and actions per category and surface)' },
   { kind: 'conversation_risk', path: 'conversation-risk', write: 'policy:write', what: 'the conversation risk scoring (indicator weights, decay, threshold)' },
   { kind: 'behaviour', path: 'behaviour', write: 'policy:write', what: 'the behaviour signal windows and thresholds' },
+  { kind: 'llm_policy', path: 'llm-policy', write: 'policy:write', what: 'the written policy the LLM classifies against (definitions, neutral examples, edge cases)' },
   { kind: 'cascade', path: 'cascade', write: 'policy:write', what: 'when the LLM is asked, per category (never, uncertain band, confirm, always), and shadow mode' },
 ];
 

@@ -1,3 +1,4 @@
+import { NO_LLM_STATUS } from '../../pipeline/llm-stage.js';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Haven } from '../../app.js';
@@ -27,7 +28,10 @@ export function opsRoutes(routes: RouteTable, haven: Haven): void {
         reply.status(503);
         return { status: 'unavailable', reason: `database: ${(e as Error).message}` };
       }
-      return { status: 'ready', jobs: await jobCounts(haven.store.db), outbox: await outboxCounts(haven.store.db) };
+      return {
+        status: 'ready', jobs: await jobCounts(haven.store.db), outbox: await outboxCounts(haven.store.db),
+        llm: haven.llm ? await haven.llm.status() : NO_LLM_STATUS,
+      };
     },
   });
 

@@ -35,6 +35,8 @@ export interface LlmResponse {
   refused: boolean;
   /** USD, from the provider's configured prices. */
   costUsd: number;
+  /** HTTP attempts it took (set by the resilient wrapper; 1 when the first attempt answered). */
+  attempts?: number;
 }
 
 export interface LlmProvider {

@@ -1,7 +1,7 @@
 import { fromJson, type Queryable, toJson } from '../db.js';
 
 /** Kinds of versioned configuration. Every change is a new version with an author and a reason. */
-export type ConfigKind = 'taxonomy' | 'policy' | 'rules' | 'conversation_risk' | 'behaviour' | 'cascade';
+export type ConfigKind = 'taxonomy' | 'policy' | 'rules' | 'conversation_risk' | 'behaviour' | 'cascade' | 'llm_policy';
 
 export interface ConfigVersion<T> {
   kind: ConfigKind;

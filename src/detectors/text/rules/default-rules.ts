@@ -99,7 +99,7 @@ rules:
         - regex: "\\\\bare (you|u) (over|under) 1[0-9]\\\\b"
   - id: age-question-new-account-dm
     description: An account under 30 days old asks a minor's age in a direct message.
-    category: CSE-05
+    category: CSE-13
     weight: 0.2
     indicator: age_probing
     match:
@@ -118,7 +118,7 @@ rules:
       terms: secrecy_phrases
   - id: secrecy-request-adult-to-minor
     description: An adult asks a minor to keep the contact secret.
-    category: CSE-05
+    category: CSE-13
     weight: 0.5
     indicator: secrecy
     match:
@@ -129,7 +129,7 @@ rules:
 
   - id: flattery-adult-to-minor
     description: An adult flatters a minor as more mature or special than their peers.
-    category: CSE-05
+    category: CSE-13
     weight: 0.2
     indicator: flattery
     match:
@@ -140,7 +140,7 @@ rules:
 
   - id: isolation
     description: Sets the other person against their parents or friends.
-    category: CSE-05
+    category: CSE-13
     weight: 0.3
     indicator: isolation
     match:
@@ -157,7 +157,7 @@ rules:
         - near: { a: [talk, chat, message, text], b: [another app, other app, private app], within: 3 }
   - id: platform-move-adult-to-minor
     description: An adult asks a minor to continue on another app.
-    category: CSE-05
+    category: CSE-13
     weight: 0.4
     indicator: platform_move
     match:
@@ -177,7 +177,7 @@ rules:
       terms: gift_phrases
   - id: gift-offer-adult-to-minor
     description: An adult offers a minor gifts, gift cards or money.
-    category: CSE-05
+    category: CSE-13
     weight: 0.35
     indicator: gift_offer
     match:
