@@ -1,3 +1,4 @@
+import { classifyRoutes } from './routes/classify.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
@@ -63,6 +64,7 @@ export async function buildServer(haven: Haven, opts: ServerOptions = {}): Promi
   bankRoutes(routes, haven);
   configRoutes(routes, haven);
   rulesRoutes(routes, haven);
+  classifyRoutes(routes, haven);
   const openapi = routes.openapi({ title: 'Haven API', version: HAVEN_VERSION });
   app.get('/openapi.json', async () => openapi);
   if (opts.demoWebhookSecret) demoPlatformReceiver(app, opts.demoWebhookSecret);

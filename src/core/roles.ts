@@ -7,6 +7,7 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = [
   'items:write', // ingest items (platform clients)
   'items:read', // items, decisions, traces, hashes and blurred previews
+  'items:classify', // run the detection cascade on an item without storing it (dry runs, in-line GenAI checks)
   'media:view', // original media bytes: audited on every access
   'banks:read',
   'banks:write',
@@ -22,11 +23,11 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['items:read', 'banks:read', 'banks:write', 'taxonomy:read', 'users:manage', 'audit:read'],
   ops_manager: ['items:read', 'banks:read', 'taxonomy:read', 'audit:read'],
   reviewer: ['items:read', 'media:view', 'banks:read', 'taxonomy:read'],
-  senior_reviewer: ['items:read', 'media:view', 'banks:read', 'banks:write', 'taxonomy:read'],
-  investigator: ['items:read', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read'],
+  senior_reviewer: ['items:read', 'items:classify', 'media:view', 'banks:read', 'banks:write', 'taxonomy:read'],
+  investigator: ['items:read', 'items:classify', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read'],
   analyst: ['items:read', 'banks:read', 'taxonomy:read'],
   legal: ['items:read', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read'],
-  policy: ['items:read', 'banks:read', 'taxonomy:read', 'taxonomy:write', 'policy:write'],
+  policy: ['items:read', 'items:classify', 'banks:read', 'taxonomy:read', 'taxonomy:write', 'policy:write'],
 };
 
 export function isRole(value: string): value is Role {

@@ -134,7 +134,7 @@ export interface Action {
 export const EVENT_TYPES = [
   'item_ingested', 'item_duplicate', 'detector_ran', 'signal', 'decision', 'action_requested',
   'action_delivered', 'action_failed', 'action_dead', 'review_enqueued', 'processing_failed',
-  'bank_created', 'bank_entry_added', 'config_deployed', 'media_viewed', 'cascade_planned',
+  'bank_created', 'bank_entry_added', 'config_deployed', 'media_viewed', 'cascade_planned', 'inline_checked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -38,6 +38,8 @@ export const NO_LLM_STATUS: LlmStatus = {
 export class LlmStage {
   readonly provider: ResilientProvider;
   private current: { version: number; detector: LlmDetector } | null = null;
+  /** Images of items classified without being stored (dry runs, GenAI checks), by SHA-256, with a use count. */
+  private readonly transient = new Map<string, { data: Buffer; uses: number }>();
 
   constructor(
     private readonly store: Store,
@@ -71,14 +73,35 @@ export class LlmStage {
     return this.current.detector;
   }
 
-  /** The item's images, opened from the media vault; none when Haven keeps hashes only. */
+  /** Lends the bytes of an unstored item's images to the LLM while `fn` runs. */
+  async withTransientMedia<T>(media: readonly { sha256: string; data: Buffer }[], fn: () => Promise<T>): Promise<T> {
+    for (const m of media) {
+      const held = this.transient.get(m.sha256);
+      this.transient.set(m.sha256, { data: m.data, uses: (held?.uses ?? 0) + 1 });
+    }
+    try {
+      return await fn();
+    } finally {
+      for (const m of media) {
+        const held = this.transient.get(m.sha256);
+        if (held && held.uses > 1) held.uses--;
+        else this.transient.delete(m.sha256);
+      }
+    }
+  }
+
+  /** The item's images: lent for an unstored item, or opened from the media vault (none when Haven keeps hashes only). */
   private async images(item: Item): Promise<LlmImage[]> {
-    if (!this.keys) return [];
     const out: LlmImage[] = [];
     for (const m of item.media) {
       if (!m.mime.startsWith('image/')) continue;
-      const blob = await getBlob(this.store.db, m.sha256);
-      if (blob) out.push({ mime: m.mime, data: open(this.keys, blob) });
+      const lent = this.transient.get(m.sha256);
+      if (lent) {
+        out.push({ mime: m.mime, data: lent.data });
+        continue;
+      }
+      const blob = this.keys ? await getBlob(this.store.db, m.sha256) : null;
+      if (blob && this.keys) out.push({ mime: m.mime, data: open(this.keys, blob) });
     }
     return out;
   }
