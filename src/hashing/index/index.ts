@@ -1,11 +1,15 @@
 /**
  * Exact Hamming-radius index for 256-bit PDQ hashes: multi-index hashing (Norouzi et al.) over typed arrays.
  *
- * The 256 bits are split into m substrings, each with a CSR table (see tables.ts). If dist(q, h) <= r then, with
- * per-table thresholds t_i where sum(t_i + 1) >= r + 1, some substring i is within t_i of the query's (generalised
- * pigeonhole), so probing every key within t_i of each query substring and verifying candidates with a full popcount
- * finds every match: recall equals brute force for any radius. When the probe count would cost more than a scan
- * (large radius, tiny index) it scans all hashes instead.
+ * The 256 bits are split into m substrings, each with a CSR table of bit-packed entries (see tables.ts). If
+ * dist(q, h) <= r then, with per-table thresholds t_i where sum(t_i + 1) >= r + 1, some substring i is within t_i of
+ * the query's (generalised pigeonhole), so probing every key within t_i of each query substring and verifying
+ * candidates with a full popcount finds every match: recall equals brute force for any radius. The substring widths
+ * are tuned for radius 31 and the thresholds are planned per radius from the tables' shapes. When the probes would
+ * cost more than a scan (large radius, tiny index) it scans all hashes instead.
+ *
+ * At 10M hashes the slots alone take ~3 B per table per hash, so the fast profile's 11 tables cannot fit within 2x the
+ * raw hashes; the compact profile (8 tables, fewer kept key bits) does, at a few times the query time.
  *
  * Adds go to a delta segment (slots past the tables) that searches scan linearly; removes leave tombstones. Both are
  * folded in by a rebuild once the delta or the tombstones grow, so bulk loads should use `build`.
@@ -14,9 +18,10 @@
  */
 import { ballSize, popcount32, WORDS, writeWords } from './bits.js';
 import { IdMap } from './id-map.js';
-import { Candidates, directoryBits, layout, type Substring, substringKey, Table } from './tables.js';
+import { Candidates, type IndexProfile, layout, type Substring, substringKey, Table, tableShape } from './tables.js';
 
 export { hammingBytes, popcount32 } from './bits.js';
+export type { IndexProfile } from './tables.js';
 
 export interface PdqMatch {
   id: number;
@@ -24,16 +29,25 @@ export interface PdqMatch {
 }
 
 export interface PdqIndexOptions {
-  /** m, the number of substrings (8..32). Default 11: fewest random memory reads per radius-31 query at 1M-10M (bench `hashing-index`). */
+  /**
+   * 'fast' (default): m = 11 tables that keep every key bit they can beside the slot; ~71 B/hash at 10M.
+   * 'compact': m = 8 tables that keep only the key bits fitting a budget, so all tables together take at most the raw
+   * hashes' own 32 B/hash (2x raw in total, ~63 B/hash at 10M) at ~2.5-3x the query time. See docs/benchmarks.md.
+   */
+  profile?: IndexProfile;
+  /** m, the number of substrings (8..32); overrides the profile's. */
   substrings?: number;
 }
 
-const DEFAULT_SUBSTRINGS = 11;
+const DEFAULT_SUBSTRINGS: Record<IndexProfile, number> = { fast: 11, compact: 8 };
 /** A scan touches each hash sequentially; a probe costs a few random reads. Scan when probing would cost more. */
 const SCAN_FACTOR = 4;
+/** Packed entries scanned per random read's worth of time (they are read sequentially within a bucket). */
+const ENTRIES_PER_READ = 16;
 
 export class PdqIndex {
   private readonly subs: Substring[];
+  private readonly profile: IndexProfile;
   private words = new Uint32Array(0);
   /** Slot capacity of words/alive/ids. */
   private cap = 0;
@@ -51,7 +65,8 @@ export class PdqIndex {
   private main = 0;
   // Per-search scratch, reused so the hot path allocates only for real matches.
   private readonly q = new Uint32Array(WORDS);
-  private readonly thresholds: Int32Array;
+  private thresholds: Int32Array = new Int32Array(0);
+  private readonly plans = new Map<number, { thresholds: Int32Array; cost: number }>();
   private radius = 0;
   private hitSlots = new Uint32Array(64);
   private hitDist = new Uint16Array(64);
@@ -59,8 +74,10 @@ export class PdqIndex {
   private readonly cands = new Candidates();
 
   constructor(opts: PdqIndexOptions = {}) {
-    this.subs = layout(opts.substrings ?? DEFAULT_SUBSTRINGS);
-    this.thresholds = new Int32Array(this.subs.length);
+    const profile = opts.profile ?? 'fast';
+    if (profile !== 'fast' && profile !== 'compact') throw new RangeError(`profile must be 'fast' or 'compact', got ${String(profile)}`);
+    this.profile = profile;
+    this.subs = layout(opts.substrings ?? DEFAULT_SUBSTRINGS[profile]);
   }
 
   /** Bulk load: copies every entry (the hash objects may be reused by the iterator), then builds the tables once. */
@@ -142,8 +159,8 @@ export class PdqIndex {
       this.scan(0, this.n);
       return;
     }
-    // Gather candidate slots first, then verify them in one tight loop: the hash reads are independent cache misses
-    // that the CPU can overlap, instead of each waiting behind the probe bookkeeping.
+    // Gather candidate slots first, then verify them: the hash reads are independent cache misses that the CPU can
+    // overlap, instead of each waiting behind the probe bookkeeping.
     const cands = this.cands;
     cands.count = 0;
     for (let i = 0; i < this.tables.length; i++) {
@@ -152,27 +169,68 @@ export class PdqIndex {
       const table = this.tables[i]!;
       table.probe(substringKey(this.q, 0, table.start, table.bits), t, cands);
     }
-    const slots = cands.slots;
-    for (let c = 0; c < cands.count; c++) this.verify(slots[c]!);
+    this.verifyCandidates();
     this.scan(this.main, this.n);
   }
 
-  /** Sets per-table thresholds with sum(t_i + 1) = radius + 1 (wider tables first); returns the estimated work. */
+  /**
+   * Per-table thresholds with sum(t_i + 1) = radius + 1, chosen greedily: each unit goes to the table whose next
+   * threshold adds the least estimated work (cached per radius until the next rebuild). Returns that work.
+   */
   private planProbes(radius: number): number {
-    const m = this.subs.length;
-    const q = Math.floor((radius + 1) / m);
-    const rem = (radius + 1) % m;
-    let cost = 0;
-    for (let i = 0; i < m; i++) {
-      const t = i < rem ? q : q - 1;
-      this.thresholds[i] = t;
-      if (t < 0) continue;
-      const bits = this.subs[i]!.bits;
-      if (t >= bits) return Number.POSITIVE_INFINITY;
-      const dirBits = bits - (this.tables[i]?.resBits ?? 0);
-      cost += ballSize(dirBits, t) + (ballSize(bits, t) * this.main) / 2 ** bits;
+    let plan = this.plans.get(radius);
+    if (!plan) {
+      const m = this.subs.length;
+      const thresholds = new Int32Array(m).fill(-1);
+      const costs = new Float64Array(m);
+      let total = 0;
+      for (let unit = 0; unit <= radius && Number.isFinite(total); unit++) {
+        let best = -1;
+        let bestStep = Number.POSITIVE_INFINITY;
+        for (let i = 0; i < m; i++) {
+          const step = this.probeCost(i, thresholds[i]! + 1) - costs[i]!;
+          if (step < bestStep) {
+            best = i;
+            bestStep = step;
+          }
+        }
+        if (best < 0) total = Number.POSITIVE_INFINITY;
+        else {
+          thresholds[best]!++;
+          costs[best]! += bestStep;
+          total += bestStep;
+        }
+      }
+      plan = { thresholds, cost: total };
+      this.plans.set(radius, plan);
     }
-    return cost;
+    this.thresholds = plan.thresholds;
+    return plan.cost;
+  }
+
+  /** Estimated work of probing table i at threshold t, in random memory reads: buckets, entries and verifies. */
+  private probeCost(i: number, t: number): number {
+    const sub = this.subs[i]!;
+    if (t >= sub.bits) return Number.POSITIVE_INFINITY;
+    const table = this.tables[i];
+    const dirBits = table?.dirBits ?? sub.bits;
+    const filterBits = dirBits + (table?.keepBits ?? 0);
+    const buckets = ballSize(dirBits, t);
+    return buckets + (buckets * this.main) / 2 ** dirBits / ENTRIES_PER_READ + (ballSize(filterBits, t) * this.main) / 2 ** filterBits;
+  }
+
+  /**
+   * Two passes: a branch-free one that only loads each candidate's first word (so their cache misses are all in
+   * flight at once rather than one per mispredicted early exit), then the full verify on data already in cache.
+   */
+  private verifyCandidates(): void {
+    const cands = this.cands;
+    const { slots, count } = cands;
+    const w = this.words;
+    let touch = 0;
+    for (let c = 0; c < count; c++) touch ^= w[slots[c]! * WORDS]!;
+    cands.touched ^= touch;
+    for (let c = 0; c < count; c++) this.verify(slots[c]!);
   }
 
   private scan(from: number, to: number): void {
@@ -274,13 +332,11 @@ export class PdqIndex {
       this.dead = 0;
       this.idMap.reset(ids, this.n);
     }
-    let cursor = new Uint32Array(0);
-    const keys = new Uint32Array(this.n);
+    const scratch = { starts: new Uint32Array(0), keys: new Uint32Array(this.n), sorted: new Uint32Array(this.n) };
     for (const sub of this.subs) {
-      const dirBits = directoryBits(this.n, sub.bits);
-      if (cursor.length < 2 ** dirBits) cursor = new Uint32Array(2 ** dirBits);
-      this.tables.push(Table.build(this.words, this.n, sub, dirBits, cursor, keys));
+      this.tables.push(Table.build(this.words, this.n, sub, tableShape(this.n, sub.bits, this.subs.length, this.profile), scratch));
     }
     this.main = this.n;
+    this.plans.clear();
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Rng } from '../../../src/demo/random.js';
-import { hammingBytes, PdqIndex, type PdqMatch } from '../../../src/hashing/index/index.js';
+import { hammingBytes, PdqIndex, type PdqIndexOptions, type PdqMatch } from '../../../src/hashing/index/index.js';
 
 function randomHash(rng: Rng): Uint8Array {
   const h = new Uint8Array(32);
@@ -58,21 +58,49 @@ function fixture(seed: number, n = 50_000): Fixture {
 
 const shared = fixture(42);
 const RADII = [0, 5, 16, 31, 40];
+/** Brute-force answers, computed once and shared by every configuration below. */
+let expected: PdqMatch[][][] | undefined;
+const expectedFor = () => (expected ??= shared.queries.map(({ q }) => RADII.map((r) => brute(shared.bank, q, r))));
+
+// The compact ones keep fewer key bits per entry (m=16 keeps none at all), so more candidates reach the verify.
+const CONFIGS: PdqIndexOptions[] = [
+  { substrings: 16 },
+  {},
+  { substrings: 8 },
+  { profile: 'compact' },
+  { profile: 'compact', substrings: 11 },
+  { profile: 'compact', substrings: 16 },
+];
 
 describe('PdqIndex', () => {
-  for (const substrings of [16, 11, 8]) {
-    test(`recall equals brute force (m=${substrings}, radii ${RADII.join(',')})`, () => {
-      const index = PdqIndex.build([...shared.bank].map(([id, hash]) => ({ id, hash })), { substrings });
+  for (const opts of CONFIGS) {
+    test(`recall equals brute force (${JSON.stringify(opts)}, radii ${RADII.join(',')})`, () => {
+      const index = PdqIndex.build([...shared.bank].map(([id, hash]) => ({ id, hash })), opts);
       assert.equal(index.size, shared.bank.size);
-      for (const { q, id, d } of shared.queries) {
-        for (const r of RADII) {
+      shared.queries.forEach(({ q, id, d }, k) => {
+        RADII.forEach((r, j) => {
           const got = index.search(q, r);
-          assert.deepEqual(got, brute(shared.bank, q, r), `m=${substrings} r=${r} planted d=${d}`);
+          assert.deepEqual(got, expectedFor()[k]![j], `${JSON.stringify(opts)} r=${r} planted d=${d}`);
           if (d >= 0) assert.equal(got.some((m) => m.id === id && m.distance === d), d <= r, `planted id ${id} at ${d}, r=${r}`);
-        }
-      }
+        });
+      });
     });
   }
+
+  test('skewed banks (thousands of equal or near-equal hashes) stay exact', () => {
+    // One bucket then holds far more entries than a directory block's byte offsets can address.
+    const rng = new Rng(9);
+    const bank = new Map<number, Uint8Array>();
+    const centre = randomHash(rng);
+    for (let id = 0; id < 3_000; id++) bank.set(id, centre);
+    for (let id = 3_000; id < 4_000; id++) bank.set(id, flip(rng, centre, rng.int(1, 12)));
+    for (let id = 4_000; id < 12_000; id++) bank.set(id, randomHash(rng));
+    const queries = [centre, flip(rng, centre, 5), flip(rng, centre, 30), ...shared.queries.slice(0, 20).map((x) => x.q)];
+    for (const profile of ['fast', 'compact'] as const) {
+      const index = PdqIndex.build([...bank].map(([id, hash]) => ({ id, hash })), { profile });
+      for (const q of queries) for (const r of [0, 8, 31]) assert.deepEqual(index.search(q, r), brute(bank, q, r), `${profile} r=${r}`);
+    }
+  });
 
   test('hex and byte hashes are interchangeable', () => {
     const rng = new Rng(1);
@@ -135,21 +163,26 @@ describe('PdqIndex', () => {
     assert.deepEqual(index.searchAny([], 31), []);
   });
 
-  test('incremental adds and removes give the same results as build', () => {
-    const rng = new Rng(5);
-    const entries = [...shared.bank].slice(0, 30_000).map(([id, hash]) => ({ id, hash }));
-    const removed = new Set(entries.filter(() => rng.next() < 0.2).map((e) => e.id));
-    const built = PdqIndex.build(entries.filter((e) => !removed.has(e.id)));
-    const grown = new PdqIndex();
-    // Enough adds to cross several delta merges, and enough removes to force a tombstone compaction.
-    for (const e of entries) grown.add(e.id, e.hash);
-    for (const id of removed) assert.ok(grown.remove(id));
-    assert.equal(grown.size, built.size);
-    for (const { q } of shared.queries) {
-      for (const r of [0, 31, 40]) assert.deepEqual(grown.search(q, r), built.search(q, r));
-    }
-    for (const id of removed) assert.equal(grown.has(id), false);
-  });
+  for (const profile of ['fast', 'compact'] as const) {
+    test(`incremental adds and removes give the same results as build (${profile})`, () => {
+      const rng = new Rng(5);
+      const entries = [...shared.bank].slice(0, 30_000).map(([id, hash]) => ({ id, hash }));
+      const removed = new Set(entries.filter(() => rng.next() < 0.2).map((e) => e.id));
+      const built = PdqIndex.build(entries.filter((e) => !removed.has(e.id)), { profile });
+      const grown = new PdqIndex({ profile });
+      // Enough adds to cross several delta merges, and enough removes to force a tombstone compaction.
+      for (const e of entries) grown.add(e.id, e.hash);
+      for (const id of removed) assert.ok(grown.remove(id));
+      assert.equal(grown.size, built.size);
+      for (const { q } of shared.queries) {
+        for (const r of [0, 31, 40]) assert.deepEqual(grown.search(q, r), built.search(q, r));
+      }
+      for (const id of removed) assert.equal(grown.has(id), false);
+      // And both against brute force over what is left, tombstones and all.
+      const left = new Map(entries.filter((e) => !removed.has(e.id)).map((e) => [e.id, e.hash] as const));
+      for (const { q } of shared.queries.filter((_, k) => k % 4 === 0)) assert.deepEqual(grown.search(q, 31), brute(left, q, 31));
+    });
+  }
 
   test('dense ids (kept implicit) survive removes, compaction and out-of-order adds', () => {
     const rng = new Rng(6);
@@ -191,6 +224,7 @@ describe('PdqIndex', () => {
     assert.throws(() => index.add(2 ** 32, '0'.repeat(64)), /id must be an integer/);
     assert.throws(() => index.search('0'.repeat(64), -1), /radius must be a non-negative integer/);
     assert.throws(() => new PdqIndex({ substrings: 4 }), /substrings must be an integer in 8\.\.32/);
+    assert.throws(() => new PdqIndex({ profile: 'tiny' as never }), /profile must be 'fast' or 'compact', got tiny/);
     assert.equal(index.size, 0); // nothing was half-added
   });
 
@@ -206,6 +240,9 @@ describe('PdqIndex', () => {
     const large = PdqIndex.build([...shared.bank].map(([id, hash]) => ({ id, hash })));
     assert.ok(small.memoryBytes() >= 1_000 * 32);
     assert.ok(large.memoryBytes() > small.memoryBytes());
+    // The compact profile's promise: everything within 2x the raw 32 bytes per hash.
+    const compact = PdqIndex.build([...shared.bank].map(([id], i) => ({ id: i, hash: shared.bank.get(id)! })), { profile: 'compact' });
+    assert.ok(compact.memoryBytes() <= 2 * 32 * compact.size, `${compact.memoryBytes() / compact.size} B/hash`);
   });
 
   test('hammingBytes', () => {
