@@ -57,7 +57,7 @@ export async function openHaven(config: HavenConfig, opts: OpenOptions = {}): Pr
   const keys = config.hashOnly ? null : loadKeys(config);
   const webhook = opts.webhook ?? (config.webhookUrl && config.webhookSecret ? { url: config.webhookUrl, secret: config.webhookSecret } : undefined);
   if (config.webhookUrl && !config.webhookSecret) throw new Error('HAVEN_WEBHOOK_URL is set but HAVEN_WEBHOOK_SECRET is not');
-  const llm = config.llm ? new LlmStage(store, keys, config.llm, config.llmPromptFormat) : null;
+  const llm = config.llm ? new LlmStage(store.db, keys, config.llm, config.llmPromptFormat) : null;
   return {
     config,
     store,

@@ -9,8 +9,8 @@ import type { ResilientProvider } from '../detectors/llm/resilience/resilient-pr
 import type { LlmImage } from '../detectors/llm/types.js';
 import type { DetectionInput } from '../detectors/types.js';
 import { type KeyProvider, open } from '../enforcement/media-vault.js';
-import type { Queryable, Store } from '../store/db.js';
-import { latestConfig } from '../store/repos/config.js';
+import type { Queryable } from '../store/db.js';
+import { configVersion, latestConfig } from '../store/repos/config.js';
 import { dbSpendLedger } from '../store/repos/llm.js';
 import { getBlob } from '../store/repos/media-blobs.js';
 
@@ -42,12 +42,12 @@ export class LlmStage {
   private readonly transient = new Map<string, { data: Buffer; uses: number }>();
 
   constructor(
-    private readonly store: Store,
+    private readonly db: Queryable,
     private readonly keys: KeyProvider | null,
     readonly config: LlmConfig,
     private readonly format: PromptFormat,
   ) {
-    this.provider = createProvider(config, { ledger: dbSpendLedger(store.db) });
+    this.provider = createProvider(config, { ledger: dbSpendLedger(db) });
   }
 
   async status(): Promise<LlmStatus> {
@@ -57,13 +57,14 @@ export class LlmStage {
     };
   }
 
-  async detector(q: Queryable): Promise<LlmDetector> {
-    const policy = await latestConfig<LlmPolicy>(q, 'llm_policy');
+  /** The detector for the LLM policy in force, or for a stored version (for evaluation). */
+  async detector(q: Queryable, policyVersion?: number): Promise<LlmDetector> {
+    const policy = policyVersion === undefined ? await latestConfig<LlmPolicy>(q, 'llm_policy') : await configVersion<LlmPolicy>(q, 'llm_policy', policyVersion);
     const version = policy?.version ?? 0;
     if (this.current?.version !== version) {
       const classifier = new LlmClassifier({
         provider: this.provider, template: templateFor(this.format), policy: policy ? parseLlmPolicy(policy.document) : DEFAULT_LLM_POLICY,
-        policyVersion: version, cache: new DbLlmCache(this.store.db),
+        policyVersion: version, cache: new DbLlmCache(this.db),
       });
       this.current = {
         version,
@@ -100,7 +101,7 @@ export class LlmStage {
         out.push({ mime: m.mime, data: lent.data });
         continue;
       }
-      const blob = this.keys ? await getBlob(this.store.db, m.sha256) : null;
+      const blob = this.keys ? await getBlob(this.db, m.sha256) : null;
       if (blob && this.keys) out.push({ mime: m.mime, data: open(this.keys, blob) });
     }
     return out;
@@ -109,7 +110,7 @@ export class LlmStage {
   /** The last few messages before this one in its conversation, oldest first, with their authors' age bands. */
   private async previous({ item }: DetectionInput): Promise<PriorMessage[]> {
     if (!item.conversationId) return [];
-    const rows = await this.store.db
+    const rows = await this.db
       .selectFrom('items')
       .leftJoin('accounts', 'accounts.id', 'items.author_id')
       .select(['items.text', 'accounts.age_band'])

@@ -1,6 +1,7 @@
 import type { HavenConfig } from '../../../config.js';
 import type { Queryable } from '../../../store/db.js';
 import type { EvalClassifier } from '../types.js';
+import { registerLlmClassifiers } from './llm.js';
 import { registerLocalClassifiers } from './local.js';
 
 /** What a factory may use to build a classifier. */
@@ -71,6 +72,7 @@ export class ClassifierRegistry {
 /** The registry the CLI uses; the local classifiers (rules, model, pipeline) are registered on load. */
 export const classifierRegistry = new ClassifierRegistry();
 registerLocalClassifiers(classifierRegistry);
+registerLlmClassifiers(classifierRegistry);
 
 /** Registers a classifier in the shared registry, e.g. registerClassifier('llm', async (ctx, req) => ...). */
 export function registerClassifier(pattern: string | RegExp, factory: ClassifierFactory, description = ''): void {
