@@ -96,6 +96,8 @@ else
       await page.waitForURL(/\/items$/);
       const whoami = await page.locator('[data-testid=whoami]').textContent();
       assert.match(whoami ?? '', /reviewer/);
+      // This Haven runs without an LLM, and the header says so.
+      assert.equal(await page.locator('[data-testid=llm-status]').textContent(), 'No LLM configured');
       await page.locator('[data-testid=items-table]').waitFor();
     });
 

@@ -313,6 +313,7 @@ export const api = {
       quiet401: true,
     }),
   me: () => json<Session>('/v1/auth/me', { quiet401: true }),
+  readiness: () => json<Readiness>('/readyz', { quiet401: true }),
   logout: () => json<void>('/v1/auth/logout', { method: 'POST', quiet401: true }),
 
   listItems: (params: { q?: string; verdict?: string; status?: string; limit?: number; cursor?: string | null }) =>
@@ -341,6 +342,12 @@ export const api = {
       body: { entries },
     }),
 };
+
+/** What /readyz says; the UI shows whether an LLM classifies items. */
+export interface Readiness {
+  status: string;
+  llm?: { configured: boolean; description: string; circuit?: string; spentTodayUsd?: number | null; dailyBudgetUsd?: number };
+}
 
 export function hasPermission(user: User | null | undefined, permission: string): boolean {
   return !!user && user.permissions.includes(permission);

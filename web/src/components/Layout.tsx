@@ -1,5 +1,7 @@
 // Application shell: left navigation, header with the signed-in user, content.
 import { type ReactNode, useState } from 'react';
+import { api } from '../api.js';
+import { useAsync } from '../hooks.js';
 import { Link, useLocation } from '../router.js';
 import { useSession, useUser } from '../session.js';
 
@@ -13,6 +15,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const { signOut } = useSession();
   const { path } = useLocation();
   const [signingOut, setSigningOut] = useState(false);
+  const ready = useAsync(() => api.readiness(), []);
+  const llm = ready.data?.llm;
 
   return (
     <div className="shell">
@@ -41,6 +45,15 @@ export function Layout({ children }: { children: ReactNode }) {
       </nav>
       <div className="main">
         <header className="topbar">
+          {llm && (
+            <span
+              className={`chip ${llm.configured && llm.circuit !== 'open' ? 'chip-muted' : 'chip-warn'}`}
+              title={llm.description}
+              data-testid="llm-status"
+            >
+              {!llm.configured ? 'No LLM configured' : llm.circuit === 'open' ? 'LLM unavailable (circuit open)' : 'LLM on'}
+            </span>
+          )}
           <div className="topbar-spacer" />
           <div className="whoami" data-testid="whoami">
             <span className="whoami-name">{user.name}</span>
