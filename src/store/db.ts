@@ -60,6 +60,9 @@ export function openSqlite(path: string): Store {
 
 export function openPostgres(url: string, poolSize = 10): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server drops (a restart, a failover, an administrator) is replaced on next use; without
+  // a listener node-postgres would throw it as an uncaught exception and take the process down.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }
