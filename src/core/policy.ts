@@ -87,8 +87,9 @@ export function decide(signals: readonly Signal[], surface: string, ctx: PolicyC
     if (s.evidence.informational === true || s.evidence.bankMode === 'shadow') continue;
     const t = thresholdsFor(ctx.policy, s.category, surface);
     let kind: 'action' | 'review' | null = s.score >= t.actionThreshold ? 'action' : s.score >= t.reviewThreshold ? 'review' : null;
-    // A bank of shared leads may open a review but never enforce by itself; nor may a category the cascade holds back.
-    const bankCap = kind === 'action' && s.evidence.bankMode === 'review';
+    // A bank of shared leads or a review-only detector (the local model) may open a review but never enforce by
+    // itself; nor may a category the cascade holds back.
+    const bankCap = kind === 'action' && (s.evidence.bankMode === 'review' || s.evidence.reviewOnly === true);
     const cascadeCap = kind === 'action' ? opts.capToReview?.get(s.category) : undefined;
     if (bankCap || cascadeCap) kind = 'review';
     if (!kind) continue;
@@ -100,7 +101,7 @@ export function decide(signals: readonly Signal[], surface: string, ctx: PolicyC
       score: s.score,
       threshold,
       thresholdKind: kind,
-      text: `${s.detector} score ${s.score.toFixed(2)} >= ${kind} threshold ${threshold} of ${s.category} on ${surface} in policy v${ctx.policyVersion}: ${s.evidence.summary}${bankCap ? ' (review-only bank: a person decides)' : ''}${cascadeCap ? ` (held for review: ${cascadeCap})` : ''}`,
+      text: `${s.detector} score ${s.score.toFixed(2)} >= ${kind} threshold ${threshold} of ${s.category} on ${surface} in policy v${ctx.policyVersion}: ${s.evidence.summary}${bankCap ? ` (review-only ${s.evidence.bankMode === 'review' ? 'bank' : 'signal'}: a person decides)` : ''}${cascadeCap ? ` (held for review: ${cascadeCap})` : ''}`,
     });
     if (kind === 'action') {
       for (const a of ctx.policy.categories[s.category]?.actions ?? cat.defaultActions) actions.add(a);

@@ -45,6 +45,10 @@ test('the live local model scores text items in the pipeline and the trace names
       assert.equal(signal?.category, 'CSE-13');
       assert.equal(signal?.evidence.modelVersion, trained.model.version);
       assert.match(signal?.evidence.summary ?? '', new RegExp(`model v${trained.model.version}`));
+      // However sure the model is, it opens a review and never acts by itself.
+      assert.ok(signal!.score > 0.95, `score ${signal?.score}`);
+      assert.equal(view.decision?.verdict, 'needs_review');
+      assert.ok(view.decision?.reasons.some((r) => r.detector === 'text.model' && /review-only signal: a person decides/.test(r.text)));
       const quiet = (await itemView(h.store, benign))!;
       assert.ok(quiet.events.some((e) => e.payload.detector === 'text.model'), 'the model ran on the benign item');
       assert.equal(quiet.signals.filter((s) => s.detector === 'text.model').length, 0);

@@ -44,6 +44,8 @@ export class ModelDetector implements Detector {
           modelVersion: this.modelVersion,
           score,
           topFeatures,
+          // A model learned from a few thousand labels opens reviews; it never takes an action on its own.
+          reviewOnly: true,
         },
       });
     }
