@@ -12,6 +12,7 @@ import { openHaven } from '../../src/app.js';
 import { readBankFile } from '../../src/banks/files.js';
 import { loadConfig } from '../../src/config.js';
 import { newId } from '../../src/store/ids.js';
+import { type Span, startSpan } from '../timing.js';
 import { BenchCheckError, type Scenario, type ScenarioOptions, type ScenarioResult } from '../types.js';
 
 const DEFAULT_ROWS = 1_000_000;
@@ -21,18 +22,6 @@ const WARMUP_ROWS = 5_000;
 const BASELINE_BATCH = 500;
 const DEFAULTS = { category: 'CSE-01' };
 
-interface Span {
-  seconds: number;
-  cpuSeconds: number;
-}
-function startSpan(): () => Span {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  return () => {
-    const used = process.cpuUsage(cpu);
-    return { seconds: (performance.now() - wall) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
-  };
-}
 
 /** Random 256-bit PDQ hashes from a seeded xorshift generator, so every run imports the same list. */
 function* pdqHashes(n: number, seed: number): Generator<string> {

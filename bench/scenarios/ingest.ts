@@ -15,6 +15,7 @@ import type { PreparedItem } from '../../src/pipeline/ingest.js';
 import { migrate, openSqlite, toJson } from '../../src/store/db.js';
 import { newId } from '../../src/store/ids.js';
 import type { ItemsTable } from '../../src/store/schema.js';
+import { type Span, startSpan } from '../timing.js';
 import { BenchCheckError, type Scenario, type ScenarioOptions, type ScenarioResult } from '../types.js';
 
 const DEFAULT_ITEMS = 100_000;
@@ -24,19 +25,6 @@ const INGEST_BATCH = 500;
 const WORKER_BATCH = 500;
 const WARMUP_ITEMS = 1_000;
 
-interface Span {
-  seconds: number;
-  cpuSeconds: number;
-}
-/** Wall and process CPU time from now until the returned function is called. */
-function startSpan(): () => Span {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  return () => {
-    const used = process.cpuUsage(cpu);
-    return { seconds: (performance.now() - wall) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
-  };
-}
 
 /** A throwaway directory, removed however `fn` ends. */
 async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type LineProblem, parseJsonLines, problemsMessage } from '../../core/jsonl.js';
 import { MAX_TEXT_CHARS } from '../../core/item-input.js';
 import { type CategoryId, categoryIdSchema } from '../../core/taxonomy.js';
 import { fnvString } from './hash.js';
@@ -11,19 +12,14 @@ export interface LabelledExample {
   labels: CategoryId[];
 }
 
-export interface LabelProblem {
-  /** 1-based line of a JSONL file, or the item id. */
-  where: string;
-  problem: string;
-}
+/** Where ('line 3' of a JSONL file, or an item id) and what. */
+export type LabelProblem = LineProblem;
 
 /** Thrown when training input is invalid; lists every problem found (up to a limit) with where it is. */
 export class LabelledDataError extends Error {
   override readonly name = 'LabelledDataError';
   constructor(readonly problems: LabelProblem[], what: string) {
-    const listed = problems.slice(0, 50).map((p) => `${p.where}: ${p.problem}`);
-    if (problems.length > 50) listed.push(`... and ${problems.length - 50} more`);
-    super(`${problems.length} problem(s) in ${what}, nothing trained:\n${listed.join('\n')}`);
+    super(problemsMessage(problems, what, 'nothing trained'));
   }
 }
 
@@ -33,13 +29,15 @@ const jsonlLineSchema = z.strictObject({
   labels: z.array(categoryIdSchema).max(50),
 });
 
-function describeZod(e: z.ZodError): string {
-  return e.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-}
-
 /** An id for an example that has none: stable for the same text, so its split does not move between runs. */
 export function textExampleId(text: string): string {
   return `text:${fnvString(text).toString(16).padStart(8, '0')}${(fnvString(text, 0x01234567) >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** The problem with labels the taxonomy does not know, or null. */
+export function unknownLabels(labels: readonly string[], known: ReadonlySet<CategoryId>): string | null {
+  const unknown = labels.filter((l) => !known.has(l));
+  return unknown.length === 0 ? null : `unknown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} (not in the taxonomy)`;
 }
 
 /**
@@ -47,32 +45,8 @@ export function textExampleId(text: string): string {
  * are reported together with their line numbers; labels must be categories in `known`.
  */
 export function parseLabelledJsonl(content: string, known: ReadonlySet<CategoryId>): LabelledExample[] {
-  const problems: LabelProblem[] = [];
-  const examples: LabelledExample[] = [];
-  const lines = content.split('\n');
-  for (const [i, raw] of lines.entries()) {
-    const line = raw.trim();
-    if (line === '') continue;
-    const where = `line ${i + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      problems.push({ where, problem: 'not valid JSON' });
-      continue;
-    }
-    const parsed = jsonlLineSchema.safeParse(value);
-    if (!parsed.success) {
-      problems.push({ where, problem: describeZod(parsed.error) });
-      continue;
-    }
-    const unknown = parsed.data.labels.filter((l) => !known.has(l));
-    if (unknown.length > 0) {
-      problems.push({ where, problem: `unknown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} (not in the taxonomy)` });
-      continue;
-    }
-    examples.push({ id: parsed.data.id ?? textExampleId(parsed.data.text), text: parsed.data.text, labels: [...new Set(parsed.data.labels)].sort() });
-  }
+  const { rows, problems } = parseJsonLines(content, jsonlLineSchema, (v) => unknownLabels(v.labels, known));
+  const examples = rows.map(({ value }) => ({ id: value.id ?? textExampleId(value.text), text: value.text, labels: [...new Set(value.labels)].sort() }));
   if (problems.length > 0) throw new LabelledDataError(problems, 'the labelled file');
   return examples;
 }

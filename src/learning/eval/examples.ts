@@ -1,25 +1,21 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { type LineProblem, parseJsonLines, problemsMessage } from '../../core/jsonl.js';
 import { MAX_TEXT_CHARS } from '../../core/item-input.js';
 import { type CategoryId, categoryIdSchema } from '../../core/taxonomy.js';
 import { AGE_BANDS } from '../../core/types.js';
-import { textExampleId } from '../../detectors/model/data.js';
+import { textExampleId, unknownLabels } from '../../detectors/model/data.js';
 import { canonicalJson } from '../../store/db.js';
 import type { ExampleContent } from './types.js';
 
-export interface ExampleProblem {
-  /** 'line 3' of a JSONL file, or 'item 01H...'. */
-  where: string;
-  problem: string;
-}
+/** Where ('line 3' of a JSONL file, or 'item 01H...') and what. */
+export type ExampleProblem = LineProblem;
 
 /** Bad evaluation data: every problem found (up to a limit), with where it is. Nothing was stored. */
 export class EvalDataError extends Error {
   override readonly name = 'EvalDataError';
   constructor(readonly problems: ExampleProblem[], what: string) {
-    const listed = problems.slice(0, 50).map((p) => `${p.where}: ${p.problem}`);
-    if (problems.length > 50) listed.push(`... and ${problems.length - 50} more`);
-    super(`${problems.length} problem(s) in ${what}, nothing added:\n${listed.join('\n')}`);
+    super(problemsMessage(problems, what, 'nothing added'));
   }
 }
 
@@ -33,10 +29,6 @@ const jsonlExampleSchema = z.strictObject({
   recipientAgeBands: z.array(z.enum(AGE_BANDS)).max(100).optional(),
   labels: z.array(categoryIdSchema).max(50),
 });
-
-function describeZod(e: z.ZodError): string {
-  return e.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-}
 
 /** Labels without repeats, in the order given (the first is the primary label). */
 export function distinctLabels(labels: readonly CategoryId[]): CategoryId[] {
@@ -55,40 +47,21 @@ export interface ParsedExample {
  * An example without an id gets one derived from its text.
  */
 export function parseExamplesJsonl(content: string, known: ReadonlySet<CategoryId>): ParsedExample[] {
-  const problems: ExampleProblem[] = [];
-  const out: ParsedExample[] = [];
   const firstLineOf = new Map<string, number>();
-  for (const [i, raw] of content.split('\n').entries()) {
-    const line = raw.trim();
-    if (line === '') continue;
-    const where = `line ${i + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      problems.push({ where, problem: 'not valid JSON' });
-      continue;
-    }
-    const parsed = jsonlExampleSchema.safeParse(value);
-    if (!parsed.success) {
-      problems.push({ where, problem: describeZod(parsed.error) });
-      continue;
-    }
-    const d = parsed.data;
-    const unknown = d.labels.filter((l) => !known.has(l));
-    if (unknown.length > 0) {
-      problems.push({ where, problem: `unknown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} (not in the taxonomy)` });
-      continue;
-    }
+  const { rows, problems } = parseJsonLines(content, jsonlExampleSchema, (d, line) => {
+    const bad = unknownLabels(d.labels, known);
+    if (bad) return bad;
     const id = d.id ?? textExampleId(d.text);
     const earlier = firstLineOf.get(id);
-    if (earlier !== undefined) {
-      problems.push({ where, problem: `example id ${id} repeats line ${earlier}` });
-      continue;
-    }
-    firstLineOf.set(id, i + 1);
+    if (earlier !== undefined) return `example id ${id} repeats line ${earlier}`;
+    firstLineOf.set(id, line);
+    return null;
+  });
+  const out: ParsedExample[] = [];
+  for (const { line, value: d } of rows) {
+    const id = d.id ?? textExampleId(d.text);
     out.push({
-      line: i + 1,
+      line,
       content: {
         id, text: d.text, media: [], surface: d.surface ?? null, authorAgeBand: d.authorAgeBand ?? null,
         recipientAgeBands: d.recipientAgeBands ?? [], labels: distinctLabels(d.labels),
