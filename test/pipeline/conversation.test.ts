@@ -97,3 +97,36 @@ test('a new account reaching out to many minors raises behaviour signals at each
     }
   });
 });
+
+test('rules see how many messages a conversation has had, across batches', async (t) => {
+  await forEachBackend(t, async (backend) => {
+    const h = await openHaven({ ...backend.config, workerBatch: 2 }, { logger: pino({ level: 'silent' }) });
+    try {
+      const source = JSON.stringify({
+        formatVersion: 1,
+        rules: [{
+          id: 'late-hello', description: 'hello after three messages', category: 'CSE-13', weight: 0.5,
+          match: { terms: ['hello'] }, when: { conversationMessageCount: { min: 4 } },
+        }],
+      });
+      const { deployRules } = await import('../../src/detectors/text/rules/deploy.js');
+      await deployRules(h.configs, { source, format: 'json', reason: 'test', actor: 'test' });
+      const start = Date.UTC(2026, 0, 1);
+      const items = Array.from({ length: 6 }, (_, k) => ({
+        externalId: `m${k}`, surface: 'direct_message', text: `hello ${k}`, conversationId: 'conv_count', createdAt: start + k * 60_000,
+        author: { externalId: k % 2 ? 'b' : 'a', ageBand: 'adult' as const }, recipients: [{ externalId: k % 2 ? 'a' : 'b', ageBand: 'adult' as const }],
+      }));
+      // Ingested in two goes, newest half first, so counting must rely on stored messages as well as the batch.
+      const ids = new Map([...(await ingestAll(h, items.slice(3))), ...(await ingestAll(h, items.slice(0, 3)))]);
+      await drain(h);
+      const fired: string[] = [];
+      for (const i of items) {
+        const view = (await itemView(h.store, ids.get(i.externalId)! as never))!;
+        if (view.signals.some((s) => s.detector === 'text.rules')) fired.push(i.externalId);
+      }
+      assert.deepEqual(fired, ['m3', 'm4', 'm5']);
+    } finally {
+      await h.close();
+    }
+  });
+});
