@@ -13,6 +13,9 @@ import { conversationsMigration } from './migrations/004-conversations.js';
 import { modelsMigration } from './migrations/005-models.js';
 import { llmMigration } from './migrations/006-llm.js';
 import { evaluationMigration } from './migrations/007-evaluation.js';
+import { evidenceMigration } from './migrations/008-evidence.js';
+import { ncmecMigration } from './migrations/009-ncmec.js';
+import { appealsMigration } from './migrations/010-appeals.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -90,6 +93,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '005-models': modelsMigration(dialect),
     '006-llm': llmMigration(dialect),
     '007-evaluation': evaluationMigration(dialect),
+    '008-evidence': evidenceMigration(dialect),
+    '009-ncmec': ncmecMigration(dialect),
+    '010-appeals': appealsMigration(dialect),
   };
 }
 
