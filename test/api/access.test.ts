@@ -92,6 +92,17 @@ test('sessions, roles, audited media access and versioned configuration', async 
     });
     assert.equal(invalid.statusCode, 400);
     assert.match(invalid.json().error.message, /document\.defaults: reviewThreshold must not exceed actionThreshold/);
+    const unknownAction = await f.app.inject({
+      method: 'PUT', url: '/v1/policy', headers,
+      payload: { document: { ...next, categories: { 'CSE-13': { actions: ['delete_everything'] } } }, reason: 'oops' },
+    });
+    assert.equal(unknownAction.statusCode, 400);
+    assert.match(unknownAction.json().error.message, /document\.categories\.CSE-13\.actions\.0: .*"remove"/);
+    const noThreshold = await f.app.inject({
+      method: 'PUT', url: '/v1/policy', headers, payload: { document: { ...next, defaults: { reviewThreshold: 0.5 } }, reason: 'oops' },
+    });
+    assert.equal(noThreshold.statusCode, 400);
+    assert.match(noThreshold.json().error.message, /document\.defaults\.actionThreshold/);
     const reviewer = await f.login('reviewer');
     const denied = await f.app.inject({ method: 'PUT', url: '/v1/policy', headers: { cookie: reviewer.cookie, 'x-csrf-token': reviewer.csrf }, payload: { document: next, reason: 'no' } });
     assert.equal(denied.statusCode, 403);
