@@ -65,7 +65,7 @@ export async function openHaven(config: HavenConfig, opts: OpenOptions = {}): Pr
     logger,
     keys,
     ingestor: new Ingestor(store, { maxImagePixels: config.maxImagePixels, hashOnly: config.hashOnly, keys, clock, version: HAVEN_VERSION }),
-    worker: new PipelineWorker(store, { batchSize: config.workerBatch, leaseMs: config.leaseMs, maxAttempts: 5, clock, logger, llm }),
+    worker: new PipelineWorker(store, { batchSize: config.workerBatch, leaseMs: config.leaseMs, maxAttempts: 5, clock, logger, llm, keys }),
     outbox: webhook ? new WebhookOutbox(store, { ...webhook, clock, logger, leaseMs: config.leaseMs }) : null,
     auth: new AuthService(store, clock),
     banks: new BankService(store, clock),

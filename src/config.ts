@@ -29,6 +29,20 @@ const envSchema = z.object({
   HAVEN_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   /** How the LLM is prompted: a structured JSON verdict, or Llama Guard's safe/unsafe codes. */
   HAVEN_LLM_PROMPT_FORMAT: z.enum(PROMPT_FORMATS).default('structured'),
+  /** Media and evidence snapshots older than this, under no active hold, are deleted by the retention job. */
+  HAVEN_MEDIA_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  /** How often the background retention job runs (it also runs via `haven evidence retention`). */
+  HAVEN_RETENTION_INTERVAL_MS: z.coerce.number().int().min(60_000).default(24 * 3_600_000),
+  /** NCMEC's reporting web service (its test or production endpoint); unset, approved reports wait unsent. */
+  HAVEN_NCMEC_URL: z.url().optional(),
+  HAVEN_NCMEC_USER: z.string().min(1).optional(),
+  /** The name of the environment variable that holds the password (the password itself stays out of this file). */
+  HAVEN_NCMEC_PASSWORD_ENV: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'HAVEN_NCMEC_PASSWORD_ENV must name an environment variable').optional(),
+  /** Share of a report's retained files a person must have opened before legal may approve it. */
+  HAVEN_NCMEC_MIN_REVIEWED: z.coerce.number().min(0).max(1).default(1),
+  /** The reporter stated on every report: the platform's name and the contact NCMEC may call on. */
+  HAVEN_NCMEC_PLATFORM: z.string().min(1).optional(),
+  HAVEN_NCMEC_REPORTER_EMAIL: z.email('HAVEN_NCMEC_REPORTER_EMAIL must be an email address').optional(),
 });
 
 export interface HavenConfig {
@@ -50,6 +64,17 @@ export interface HavenConfig {
   /** The LLM provider (HAVEN_LLM_* variables); null runs Haven without one. */
   llm: LlmConfig | null;
   llmPromptFormat: PromptFormat;
+  mediaRetentionDays: number;
+  retentionIntervalMs: number;
+  ncmec: NcmecConfig;
+}
+
+export interface NcmecConfig {
+  /** Null when no endpoint (or no credentials) are configured: approved jobs then wait. */
+  endpoint: { url: string; user: string; password: string } | null;
+  minReviewed: number;
+  platform: string | null;
+  reporterEmail: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HavenConfig> = {}): HavenConfig {
@@ -78,6 +103,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     leaseMs: e.HAVEN_LEASE_MS,
     llm: loadLlmConfig(env),
     llmPromptFormat: e.HAVEN_LLM_PROMPT_FORMAT,
+    mediaRetentionDays: e.HAVEN_MEDIA_RETENTION_DAYS,
+    retentionIntervalMs: e.HAVEN_RETENTION_INTERVAL_MS,
+    ncmec: ncmecConfig(e, env),
     ...overrides,
+  };
+}
+
+function ncmecConfig(e: z.infer<typeof envSchema>, env: NodeJS.ProcessEnv): NcmecConfig {
+  let endpoint: NcmecConfig['endpoint'] = null;
+  if (e.HAVEN_NCMEC_URL) {
+    if (!e.HAVEN_NCMEC_USER || !e.HAVEN_NCMEC_PASSWORD_ENV) {
+      throw new Error('invalid configuration: HAVEN_NCMEC_URL needs HAVEN_NCMEC_USER and HAVEN_NCMEC_PASSWORD_ENV');
+    }
+    const password = env[e.HAVEN_NCMEC_PASSWORD_ENV];
+    if (!password) throw new Error(`invalid configuration: ${e.HAVEN_NCMEC_PASSWORD_ENV} (named by HAVEN_NCMEC_PASSWORD_ENV) is empty`);
+    endpoint = { url: e.HAVEN_NCMEC_URL.replace(/\/+$/, ''), user: e.HAVEN_NCMEC_USER, password };
+  }
+  return {
+    endpoint,
+    minReviewed: e.HAVEN_NCMEC_MIN_REVIEWED,
+    platform: e.HAVEN_NCMEC_PLATFORM ?? null,
+    reporterEmail: e.HAVEN_NCMEC_REPORTER_EMAIL ?? null,
   };
 }

@@ -23,6 +23,10 @@ export function presentItemView(v: ItemView) {
       createdAt: iso(a.createdAt), deliveredAt: iso(a.deliveredAt), attempts: a.attempts, lastError: a.lastError,
     })),
     reviewTasks: v.reviewTasks.map((t) => ({ ...t, slaDueAt: iso(t.slaDueAt), createdAt: iso(t.createdAt) })),
+    holds: v.holds.map((h) => ({
+      ...h, createdAt: iso(h.createdAt), expiresAt: iso(h.expiresAt), releasedAt: iso(h.releasedAt),
+    })),
+    reports: v.reports,
     events: v.events.map((e) => ({ ...e, at: iso(e.at) })),
   };
 }

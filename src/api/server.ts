@@ -11,13 +11,16 @@ import { HAVEN_VERSION } from '../version.js';
 import { authenticator } from './authn.js';
 import { errorHandler, HttpError } from './errors.js';
 import { RouteTable } from './route.js';
+import { appealRoutes } from './routes/appeals.js';
 import { authRoutes } from './routes/auth.js';
 import { bankRoutes } from './routes/banks.js';
 import { configRoutes } from './routes/config.js';
 import { demoPlatformReceiver } from './routes/demo-platform.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { itemRoutes } from './routes/items.js';
 import { mediaRoutes } from './routes/media.js';
 import { opsRoutes } from './routes/ops.js';
+import { reportRoutes } from './routes/reports.js';
 import { rulesRoutes } from './routes/rules.js';
 
 export interface ServerOptions {
@@ -61,10 +64,13 @@ export async function buildServer(haven: Haven, opts: ServerOptions = {}): Promi
   authRoutes(routes, haven, opts.secureCookies ?? false);
   itemRoutes(routes, haven);
   mediaRoutes(routes, haven);
+  evidenceRoutes(routes, haven);
   bankRoutes(routes, haven);
   configRoutes(routes, haven);
   rulesRoutes(routes, haven);
   classifyRoutes(routes, haven);
+  reportRoutes(routes, haven);
+  appealRoutes(routes, haven);
   const openapi = routes.openapi({ title: 'Haven API', version: HAVEN_VERSION });
   app.get('/openapi.json', async () => openapi);
   if (opts.demoWebhookSecret) demoPlatformReceiver(app, opts.demoWebhookSecret);

@@ -1,13 +1,16 @@
 import { Command } from 'commander';
 import { HAVEN_VERSION } from '../version.js';
 import { adminCommands } from './commands/admin.js';
+import { appealCommands } from './commands/appeals.js';
 import { bankCommands } from './commands/bank.js';
 import { classifyCommand } from './commands/classify.js';
 import { evalCommands } from './commands/eval.js';
+import { evidenceCommands } from './commands/evidence.js';
 import { hashCommand } from './commands/hash.js';
 import { ingestCommand } from './commands/ingest.js';
 import { itemCommand } from './commands/item.js';
 import { modelCommands } from './commands/model.js';
+import { reportCommands } from './commands/reports.js';
 import { rulesCommands } from './commands/rules.js';
 import { serveCommand } from './commands/serve.js';
 import { textCommand } from './commands/text.js';
@@ -27,7 +30,10 @@ hashCommand(program);
 classifyCommand(program);
 modelCommands(program);
 rulesCommands(program);
+reportCommands(program);
+evidenceCommands(program);
 textCommand(program);
+appealCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`haven: ${e instanceof Error ? e.message : String(e)}\n`);

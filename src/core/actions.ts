@@ -1,7 +1,7 @@
 // Enforcement actions, named as in the taxonomy. How each is carried out is decided here, in one place.
 export const ACTION_TYPES = [
   'block', 'remove', 'preserve', 'disable', 'restrict', 'warn', 'hash_add', 'review', 'report', 'urgent', 'share',
-  'support',
+  'support', 'reinstate', 'lift_restriction', 'enable',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -19,6 +19,10 @@ export const ACTION_DELIVERY: Record<ActionType, ActionDelivery> = {
   restrict: 'platform',
   warn: 'platform',
   support: 'platform',
+  // Reversals, sent when an appeal overturns a decision (see enforcement/appeals).
+  reinstate: 'platform',
+  lift_restriction: 'platform',
+  enable: 'platform',
   preserve: 'internal',
   review: 'internal',
   urgent: 'internal',
@@ -28,4 +32,6 @@ export const ACTION_DELIVERY: Record<ActionType, ActionDelivery> = {
 };
 
 /** Actions against an account rather than a piece of content. */
-export const ACCOUNT_ACTIONS: ReadonlySet<ActionType> = new Set(['disable', 'restrict', 'warn', 'support']);
+export const ACCOUNT_ACTIONS: ReadonlySet<ActionType> = new Set([
+  'disable', 'restrict', 'warn', 'support', 'enable', 'lift_restriction',
+]);

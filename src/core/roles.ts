@@ -16,6 +16,12 @@ export const PERMISSIONS = [
   'policy:write',
   'users:manage',
   'audit:read',
+  'evidence:read', // preserved evidence snapshots and files: audited on every access
+  'evidence:manage', // place and lift legal holds
+  'reports:read', // CyberTipline report jobs: restricted to the child-safety legal and investigation roles
+  'reports:approve', // approve, retract and classify report files (legal only)
+  'appeals:write', // file an appeal against a decision (platform clients)
+  'appeals:decide', // uphold or overturn an appeal
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -23,10 +29,10 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['items:read', 'banks:read', 'banks:write', 'taxonomy:read', 'users:manage', 'audit:read'],
   ops_manager: ['items:read', 'banks:read', 'taxonomy:read', 'audit:read'],
   reviewer: ['items:read', 'media:view', 'banks:read', 'taxonomy:read'],
-  senior_reviewer: ['items:read', 'items:classify', 'media:view', 'banks:read', 'banks:write', 'taxonomy:read'],
-  investigator: ['items:read', 'items:classify', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read'],
+  senior_reviewer: ['items:read', 'items:classify', 'media:view', 'banks:read', 'banks:write', 'taxonomy:read', 'appeals:decide'],
+  investigator: ['items:read', 'items:classify', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read', 'reports:read', 'evidence:read'],
   analyst: ['items:read', 'banks:read', 'taxonomy:read'],
-  legal: ['items:read', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read'],
+  legal: ['items:read', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read', 'reports:read', 'reports:approve', 'evidence:read', 'evidence:manage'],
   policy: ['items:read', 'items:classify', 'banks:read', 'taxonomy:read', 'taxonomy:write', 'policy:write'],
 };
 

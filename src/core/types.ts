@@ -116,8 +116,11 @@ export interface Decision {
   createdAt: number;
 }
 
-/** recorded: noted for a capability that carries it out later (e.g. the evidence vault); done: carried out inside Haven. */
-export type ActionStatus = 'pending' | 'delivered' | 'dead' | 'awaiting_approval' | 'recorded' | 'done';
+/**
+ * recorded: noted for a capability that carries it out later (e.g. the evidence vault); done: carried out inside Haven;
+ * cancelled: withdrawn before it reached the platform (its decision was overturned on appeal).
+ */
+export type ActionStatus = 'pending' | 'delivered' | 'dead' | 'awaiting_approval' | 'recorded' | 'done' | 'cancelled';
 
 export interface Action {
   id: ActionId;
@@ -135,6 +138,9 @@ export const EVENT_TYPES = [
   'item_ingested', 'item_duplicate', 'detector_ran', 'signal', 'decision', 'action_requested',
   'action_delivered', 'action_failed', 'action_dead', 'review_enqueued', 'processing_failed',
   'bank_created', 'bank_entry_added', 'config_deployed', 'media_viewed', 'cascade_planned', 'inline_checked',
+  'evidence_preserved', 'evidence_viewed', 'legal_hold_placed', 'legal_hold_released', 'retention_ran',
+  'report_drafted', 'report_approved', 'report_submitted',
+  'appeal_filed', 'appeal_resolved', 'action_cancelled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,4 +1,6 @@
 import type { Haven } from '../app.js';
+import { runRetention } from '../enforcement/evidence/retention.js';
+import { reportRunnerFor } from '../enforcement/ncmec/index.js';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -10,7 +12,10 @@ export interface BackgroundWork {
  * Runs the pipeline worker and the webhook outbox until stopped. Each loop sleeps briefly when it finds no work
  * and backs off after an error, so a database outage slows it down instead of spinning.
  */
-export function startBackgroundWork(haven: Haven, opts: { pipeline: boolean; outbox: boolean; idleMs?: number }): BackgroundWork {
+export function startBackgroundWork(
+  haven: Haven,
+  opts: { pipeline: boolean; outbox: boolean; idleMs?: number; retention?: boolean },
+): BackgroundWork {
   let stopping = false;
   const idleMs = opts.idleMs ?? 200;
   const waiters: (() => void)[] = [];
@@ -42,6 +47,30 @@ export function startBackgroundWork(haven: Haven, opts: { pipeline: boolean; out
   if (opts.pipeline) running.push(loop('pipeline', () => haven.worker.runOnce(), (v) => { pipelineIdle = v; }));
   const outbox = haven.outbox;
   if (opts.outbox && outbox) running.push(loop('outbox', () => outbox.runOnce(), (v) => { outboxIdle = v; }));
+  if (opts.retention ?? opts.pipeline) running.push(retentionLoop());
+  // Approved CyberTipline reports go out from the same process as the pipeline (when NCMEC is configured).
+  const reports = opts.pipeline ? reportRunnerFor(haven) : null;
+  if (reports) running.push(loop('reports', () => reports.runOnce(), () => {}));
+
+  // Media retention (see enforcement/evidence): a minute after start, then every HAVEN_RETENTION_INTERVAL_MS.
+  // It waits in short steps so stop() is not held up by a day-long sleep.
+  async function retentionLoop(): Promise<void> {
+    let due = Date.now() + Math.min(60_000, haven.config.retentionIntervalMs);
+    while (!stopping) {
+      if (Date.now() < due) {
+        await sleep(Math.min(1000, due - Date.now()));
+        continue;
+      }
+      try {
+        const r = await runRetention(haven.store.db, { now: haven.clock.now(), retentionDays: haven.config.mediaRetentionDays });
+        if (r.blobsDeleted + r.snapshotsPurged > 0) haven.logger.info({ ...r, blobs: undefined }, 'retention deleted expired media');
+        due = Date.now() + haven.config.retentionIntervalMs;
+      } catch (e) {
+        haven.logger.error({ err: e, loop: 'retention' }, 'retention failed; retrying in a minute');
+        due = Date.now() + 60_000;
+      }
+    }
+  }
 
   return {
     async stop() {

@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
+import { preserveRequestedActions } from '../enforcement/evidence/preserve.js';
+import type { KeyProvider } from '../enforcement/media-vault.js';
+import { openReportJobs } from '../enforcement/ncmec/jobs.js';
 import type { Item } from '../core/types.js';
 import { metrics } from '../metrics.js';
 import type { Store } from '../store/db.js';
@@ -25,6 +28,8 @@ export interface WorkerOptions {
   logger: Logger;
   owner?: string;
   llm?: LlmStage | null;
+  /** Seals preserved evidence; null in hash-only mode. */
+  keys?: KeyProvider | null;
 }
 
 /**
@@ -108,6 +113,10 @@ export class PipelineWorker {
         now,
       );
       await appendEvents(trx, mine.flatMap((d) => d.result.events), now);
+      // A decision and its preservation commit together (after its events, so the trace reads in order).
+      await preserveRequestedActions(trx, this.opts.keys ?? null, mine.flatMap((d) => d.result.actions), now);
+      // Committed 'report' actions open (or join) the author's CyberTipline report job, drafted for legal approval.
+      await openReportJobs(trx, mine, now);
       // Conversation state moves on with the batch; if some leases were lost the other worker re-applies those
       // items, which the state recognises (recent item ids) and does not count twice.
       await saveConversationStates(trx, context.changedStates());

@@ -333,6 +333,134 @@ export interface LlmSpendTable {
   calls: number;
 }
 
+/** CyberTipline report jobs (see enforcement/ncmec): one per reported account while open. */
+export interface ReportJobsTable {
+  id: string;
+  account_id: string | null;
+  status: string;
+  retract_requested: Generated<number>;
+  retract_reason: string | null;
+  ncmec_report_id: string | null;
+  approved_by: string | null;
+  approved_at: Ms | null;
+  approval_note: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: Ms | null;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_expires_at: Ms | null;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
+export interface ReportJobItemsTable {
+  job_id: string;
+  item_id: string;
+  decision_id: string;
+  action_id: string;
+  category: string | null;
+  added_at: Ms;
+}
+
+export interface ReportFilesTable {
+  id: string;
+  job_id: string;
+  media_id: string;
+  item_id: string;
+  name: string;
+  mime: string;
+  bytes: number;
+  md5: string;
+  sha256: string;
+  stored: number;
+  classification: string | null;
+  annotations: Json;
+  publicly_available: number;
+  ncmec_file_id: string | null;
+  ncmec_md5: string | null;
+  details_sent_at: Ms | null;
+  added_at: Ms;
+}
+
+/** Every request sent to NCMEC and what came back, verbatim. */
+export interface ReportExchangesTable {
+  id: string;
+  job_id: string;
+  step: string;
+  file_id: string | null;
+  request: string;
+  http_status: number | null;
+  response: string | null;
+  response_code: number | null;
+  outcome: string;
+  at: Ms;
+}
+
+/** A preserved copy of an item's metadata (sealed) with references to its media (see enforcement/evidence). */
+export interface EvidenceRecordsTable {
+  id: string;
+  item_id: string;
+  decision_id: string | null;
+  action_id: string | null;
+  reason: string;
+  created_at: Ms;
+  created_by: string;
+  /** Why no media is referenced (hash-only mode, or bytes no longer held), null when all media is held. */
+  media_note: string | null;
+  /** sha256 of the snapshot's plaintext JSON, so a copy handed on can be checked against the record. */
+  snapshot_sha256: string;
+  snapshot_key_id: string | null;
+  snapshot_wrapped_key: Uint8Array | null;
+  snapshot_iv: Uint8Array | null;
+  snapshot_tag: Uint8Array | null;
+  snapshot_ciphertext: Uint8Array | null;
+  /** Hash-only mode only: no key exists to seal with. */
+  snapshot_plain: ColumnType<unknown, string | null, string | null> | null;
+  purged_at: Ms | null;
+}
+
+export interface EvidenceMediaTable {
+  evidence_id: string;
+  media_id: string;
+  idx: number;
+  sha256: string;
+  mime: string;
+  bytes: number;
+  /** Whether the sealed bytes were in media_blobs when the record was made. */
+  blob_held: number;
+}
+
+export interface EvidenceHoldsTable {
+  id: string;
+  kind: string;
+  item_id: string | null;
+  account_id: string | null;
+  evidence_id: string | null;
+  reason: string;
+  created_at: Ms;
+  created_by: string;
+  expires_at: Ms | null;
+  released_at: Ms | null;
+  released_by: string | null;
+  release_reason: string | null;
+}
+
+/** An appeal against one decision, filed by the platform; resolved (upheld or overturned) by a senior reviewer. */
+export interface AppealsTable {
+  id: string;
+  item_id: string;
+  decision_id: string;
+  /** open, upheld or overturned. */
+  status: string;
+  reason: string;
+  appellant: string | null;
+  filed_by: string;
+  filed_at: Ms;
+  resolved_by: string | null;
+  resolved_at: Ms | null;
+  resolution_reason: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   items: ItemsTable;
@@ -361,4 +489,12 @@ export interface Database {
   eval_examples: EvalExamplesTable;
   eval_runs: EvalRunsTable;
   eval_results: EvalResultsTable;
+  appeals: AppealsTable;
+  evidence_records: EvidenceRecordsTable;
+  evidence_media: EvidenceMediaTable;
+  evidence_holds: EvidenceHoldsTable;
+  report_jobs: ReportJobsTable;
+  report_job_items: ReportJobItemsTable;
+  report_files: ReportFilesTable;
+  report_exchanges: ReportExchangesTable;
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { PERMISSIONS } from '../../src/core/roles.js';
 import { DEMO_USERS } from '../../src/demo/seed.js';
 import { perceptualDemo } from '../../src/demo/perceptual.js';
 import { generateWorld } from '../../src/demo/world.js';
@@ -72,7 +73,7 @@ test('haven keys create prints a key once and keeps only its hash', { timeout: 6
   assert.match(r.stderr, /^created API key [0-9A-Z]{26} \(items:write\); it is shown only this once\n$/);
   const key = r.stdout.trim();
   assertRefused(await haven(['keys', 'create', '--name', 'q', '--scopes', 'items:write,everything']),
-    'unknown scope(s): everything; known: items:write, items:read, items:classify, media:view, banks:read, banks:write, taxonomy:read, taxonomy:write, policy:write, users:manage, audit:read');
+    `unknown scope(s): everything; known: ${PERMISSIONS.join(', ')}`);
 
   const store = openSqlite(join(dataDir, 'haven.db'));
   try {

@@ -18,7 +18,7 @@ export async function insertReviewTasks(q: Queryable, tasks: readonly NewReviewT
         id: newId(), item_id: t.itemId, decision_id: t.decisionId, queue: t.queue, category: t.category,
         severity: t.severity, status: 'open', sla_due_at: t.slaDueAt, created_at: now,
       })))
-      .onConflict((oc) => oc.column('decision_id').doNothing())
+      .onConflict((oc) => oc.columns(['decision_id', 'queue']).doNothing())
       .execute();
   }
 }
