@@ -9,9 +9,9 @@ import { startNcmecServer } from '../../helpers/ncmec-server.js';
 import type { Backend } from '../../helpers/stores.js';
 
 /** An API over a fresh backend with legal and investigator users, a CSE-01 bank, and a local NCMEC service. */
-export async function reportFixture(backend: Backend) {
+export async function reportFixture(backend: Backend, webhook?: { url: string; secret: string }) {
   const ncmec = await startNcmecServer();
-  const f = await apiFixture(backend);
+  const f = await apiFixture(backend, webhook);
   const h = f.haven;
   h.config.ncmec = { endpoint: { url: ncmec.url, user: ncmec.user, password: ncmec.password }, minReviewed: 1, platform: 'Haven Test', reporterEmail: null };
   for (const role of ['legal', 'investigator'] as const) {
