@@ -117,7 +117,9 @@ export class WebhookOutbox {
       await appendEvents(trx, events, now);
     });
     for (const out of outcomes) metrics.deliveries.inc({ outcome: out.ok ? 'delivered' : 'failed' });
+    // The alert: an error log line and a counter to page on (haven_webhook_deliveries_total{outcome="dead"}).
     for (const d of dead) {
+      metrics.deliveries.inc({ outcome: 'dead' });
       this.o.logger.error({ alert: 'webhook_dead_letter', actionId: d.id, itemId: d.itemId }, 'action delivery gave up; replay with `haven outbox replay`');
     }
   }

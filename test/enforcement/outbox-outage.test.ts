@@ -75,6 +75,9 @@ test('a platform that stays down parks actions as dead (readyz, trace); `haven o
       assert.equal(await outbox.runOnce(), 0, 'dead actions are not retried');
       const ready = (await app.inject({ method: 'GET', url: '/readyz' })).json() as { outbox: Record<string, number> };
       assert.equal(ready.outbox.dead, 2);
+      // The alert a pager watches.
+      const scraped = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      assert.match(scraped, /haven_webhook_deliveries_total\{outcome="dead"\} [1-9]/);
       const dead = (await itemView(h.store, itemId))!;
       assert.deepEqual(dead.actions.filter((a) => a.delivery === 'platform').map((a) => [a.status, a.lastError]), [['dead', 'HTTP 503'], ['dead', 'HTTP 503']]);
       assert.equal(dead.events.filter((e) => e.type === 'action_dead').length, 2);
