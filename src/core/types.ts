@@ -141,6 +141,7 @@ export const EVENT_TYPES = [
   'evidence_preserved', 'evidence_viewed', 'legal_hold_placed', 'legal_hold_released', 'retention_ran',
   'report_drafted', 'report_approved', 'report_submitted',
   'appeal_filed', 'appeal_resolved', 'action_cancelled',
+  'review_claimed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

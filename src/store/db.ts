@@ -16,6 +16,7 @@ import { evaluationMigration } from './migrations/007-evaluation.js';
 import { evidenceMigration } from './migrations/008-evidence.js';
 import { ncmecMigration } from './migrations/009-ncmec.js';
 import { appealsMigration } from './migrations/010-appeals.js';
+import { reviewClaimsMigration } from './migrations/011-review-claims.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -96,6 +97,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '008-evidence': evidenceMigration(dialect),
     '009-ncmec': ncmecMigration(dialect),
     '010-appeals': appealsMigration(dialect),
+    '011-review-claims': reviewClaimsMigration(dialect),
   };
 }
 

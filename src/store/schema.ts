@@ -173,6 +173,14 @@ export interface ReviewTasksTable {
   status: string;
   sla_due_at: Ms | null;
   created_at: Ms;
+  /** Null until scored (src/review/priority.ts); higher is reviewed first. */
+  priority: Generated<number | null>;
+  /** 1 when the caller flagged a risk of ongoing harm; part of the priority. */
+  ongoing_harm: Generated<number>;
+  claimed_by: Generated<string | null>;
+  claimed_at: Generated<Ms | null>;
+  lease_until: Generated<Ms | null>;
+  decided_at: Generated<Ms | null>;
 }
 
 export interface UsersTable {
