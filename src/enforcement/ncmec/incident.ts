@@ -1,17 +1,15 @@
+import { NCMEC_INCIDENT_TYPES as TAXONOMY_INCIDENT_TYPES } from '../../core/taxonomy.js';
 import { DEFAULT_TAXONOMY } from '../../core/taxonomy-default.js';
 
-/** NCMEC's incident types, spelled as its schema enumerates them. */
-export const NCMEC_INCIDENT_TYPES = [
-  'Child Pornography (possession, manufacture, and distribution)',
-  'Child Sex Trafficking',
-  'Child Sex Tourism',
-  'Child Sexual Molestation',
-  'Misleading Domain Name',
-  'Misleading Words or Digital Images on the Internet',
-  'Online Enticement of Children for Sexual Acts',
-  'Unsolicited Obscene Material Sent to a Child',
-] as const;
-export type NcmecIncidentType = (typeof NCMEC_INCIDENT_TYPES)[number];
+/** The one incident type whose schema spelling is longer than the taxonomy's short name. */
+const CSAM_FULL = 'Child Pornography (possession, manufacture, and distribution)';
+type TaxonomyIncidentType = (typeof TAXONOMY_INCIDENT_TYPES)[number];
+
+/** NCMEC's incident types as its schema spells them: the taxonomy's list (core/taxonomy.ts), one name expanded. */
+export type NcmecIncidentType = Exclude<TaxonomyIncidentType, 'Child Pornography'> | typeof CSAM_FULL;
+export const NCMEC_INCIDENT_TYPES: readonly NcmecIncidentType[] = TAXONOMY_INCIDENT_TYPES.map((t) =>
+  t === 'Child Pornography' ? CSAM_FULL : t,
+);
 
 /** A report has one incident type; when a user's items map to several, the most urgent one names the report. */
 const URGENCY: readonly NcmecIncidentType[] = [

@@ -49,18 +49,9 @@ export interface EvidenceRecord {
   media: EvidenceMediaRef[];
 }
 
-export interface NewEvidenceRecord {
-  id: string;
-  itemId: string;
-  decisionId: string | null;
-  actionId: string | null;
-  reason: string;
-  createdAt: number;
-  createdBy: string;
-  mediaNote: string | null;
-  snapshotSha256: string;
+/** A record as written: the snapshot itself (sealed, or plain in hash-only mode) rather than whether it is sealed. */
+export interface NewEvidenceRecord extends Omit<EvidenceRecord, 'sealed' | 'purgedAt'> {
   snapshot: { sealed: SealedBlob } | { plain: unknown };
-  media: EvidenceMediaRef[];
 }
 
 export function toHold(r: Selectable<EvidenceHoldsTable>): EvidenceHold {
