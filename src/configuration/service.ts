@@ -7,6 +7,8 @@ import { behaviourConfigSchema } from '../detectors/behaviour/config.js';
 import { conversationRiskConfigSchema } from '../detectors/conversation/config.js';
 import { llmPolicySchema } from '../detectors/llm/policy/schema.js';
 import { cascadeConfigSchema } from '../pipeline/cascade/config.js';
+import { reviewConfigSchema } from '../review/config.js';
+import { opsTargetsSchema } from '../review/ops/targets.js';
 import type { Store } from '../store/db.js';
 import { appendAudit } from '../store/repos/audit.js';
 import { type ConfigKind, type ConfigVersion, latestConfig, saveConfigVersion } from '../store/repos/config.js';
@@ -20,6 +22,8 @@ export const CONFIG_SCHEMAS: Record<ConfigKind, z.ZodType> = {
   behaviour: behaviourConfigSchema,
   cascade: cascadeConfigSchema,
   llm_policy: llmPolicySchema,
+  review: reviewConfigSchema,
+  ops_targets: opsTargetsSchema,
 };
 
 /**

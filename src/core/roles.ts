@@ -22,14 +22,22 @@ export const PERMISSIONS = [
   'reports:approve', // approve, retract and classify report files (legal only)
   'appeals:write', // file an appeal against a decision (platform clients)
   'appeals:decide', // uphold or overturn an appeal
+  'review:decide', // claim review work and decide it
+  'review:senior', // second review, QA, escalations: queues that need senior clearance
+  'review:lead', // bulk decisions over a query, assigning work to a named colleague
+  'review:configure', // queues, wellness defaults and exposure limits, QA sampling, dashboard targets, reviewer profiles
+  'ops:read', // the operations dashboard and every reviewer's exposure
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['items:read', 'banks:read', 'banks:write', 'taxonomy:read', 'users:manage', 'audit:read'],
-  ops_manager: ['items:read', 'banks:read', 'taxonomy:read', 'audit:read'],
-  reviewer: ['items:read', 'media:view', 'banks:read', 'taxonomy:read'],
-  senior_reviewer: ['items:read', 'items:classify', 'media:view', 'banks:read', 'banks:write', 'taxonomy:read', 'appeals:decide'],
+  ops_manager: ['items:read', 'banks:read', 'taxonomy:read', 'audit:read', 'review:lead', 'review:configure', 'ops:read'],
+  reviewer: ['items:read', 'media:view', 'banks:read', 'taxonomy:read', 'review:decide'],
+  senior_reviewer: [
+    'items:read', 'items:classify', 'media:view', 'banks:read', 'banks:write', 'taxonomy:read', 'appeals:decide', 'review:decide',
+    'review:senior', 'review:lead',
+  ],
   investigator: ['items:read', 'items:classify', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read', 'reports:read', 'evidence:read'],
   analyst: ['items:read', 'banks:read', 'taxonomy:read'],
   legal: ['items:read', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read', 'reports:read', 'reports:approve', 'evidence:read', 'evidence:manage'],

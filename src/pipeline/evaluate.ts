@@ -7,19 +7,25 @@ import { type Detector, type DetectionInput, type DetectorResult, detectorApplie
 import type { NewEvent } from '../store/repos/events.js';
 import type { CascadeConfig } from './cascade/config.js';
 import { planLlm } from './cascade/plan.js';
+import { DEFAULT_REVIEW_CONFIG, queueById, type ReviewConfig, routeTask, sampled, slaFor, SYSTEM_QUEUES } from '../review/config.js';
+import { type TaskFacts, taskFactsOf } from '../review/facts.js';
 
-export interface ReviewTaskDraft {
+export interface ReviewTaskDraft extends TaskFacts {
+  kind: 'review' | 'qa';
   queue: string;
   category: string | null;
   severity: string;
   slaDueAt: number | null;
+  /** QA: the reviewer must not see the automated decision under check. */
+  blind: boolean;
 }
 
 export interface Evaluation {
   signals: Signal[];
   decision: Decision;
   actions: (Action & { delivery: string })[];
-  reviewTask: ReviewTaskDraft | null;
+  /** Review work the decision opens: its own review, and a blind QA check when an automatic action was sampled. */
+  reviewTasks: ReviewTaskDraft[];
   events: NewEvent[];
   /** State detectors carry to the next item (a conversation's risk), saved with the results. */
   updates: StateUpdate[];
@@ -32,6 +38,8 @@ export interface EvaluateDeps {
   now: number;
   /** When cascade-stage detectors (LLMs) run; without it they never do. */
   cascade?: { config: CascadeConfig; version: number } | undefined;
+  /** Queues, routing and QA sampling; the defaults without it. */
+  review?: { config: ReviewConfig; version: number } | undefined;
 }
 
 const DISABLED_CASCADE: CascadeConfig = { shadow: false, default: { mode: 'never' }, categories: {}, alwaysSurfaces: [], unmatchedMedia: false };
@@ -132,21 +140,42 @@ export async function evaluateItem(input: DetectionInput, deps: EvaluateDeps): P
     });
   }
 
-  let reviewTask: ReviewTaskDraft | null = null;
-  if (decision.actions.includes('review') || decision.actions.includes('urgent')) {
+  const reviewTasks: ReviewTaskDraft[] = [];
+  const review = deps.review?.config ?? DEFAULT_REVIEW_CONFIG;
+  const reviewVersions = { ...policyVersions, review: deps.review?.version ?? 0 };
+  const needsReview = decision.actions.includes('review') || decision.actions.includes('urgent');
+  const autoActioned = decision.verdict === 'violating' && sampled(decision.id, review.qa.automatedSampleRate);
+  if (needsReview || autoActioned) {
     const cat = decision.category ? findCategory(policy.taxonomy, decision.category) : undefined;
     const severity = cat?.severity ?? decision.severity;
-    const sla = slaMs(policy.taxonomy, severity);
-    reviewTask = {
-      queue: decision.actions.includes('urgent') ? 'urgent' : (decision.category ?? 'general'),
-      category: decision.category,
-      severity,
-      slaDueAt: sla === null ? null : now + sla,
-    };
-    events.push({ ...base, type: 'review_enqueued', versions: policyVersions, payload: { ...reviewTask, decisionId: decision.id } });
+    const facts = taskFactsOf(item, input.recipients, signals, decision);
+    const taxonomySla = slaMs(policy.taxonomy, severity);
+    if (needsReview) {
+      const queue = decision.actions.includes('urgent')
+        ? queueById(review, SYSTEM_QUEUES.urgent)
+        : routeTask(review, { category: decision.category, severity, surface: facts.surface, language: facts.language, source: facts.source });
+      const sla = slaFor(queue, taxonomySla);
+      reviewTasks.push({ ...facts, kind: 'review', queue: queue.id, category: decision.category, severity, slaDueAt: sla === null ? null : now + sla, blind: false });
+    }
+    if (autoActioned) {
+      const sla = slaFor(queueById(review, SYSTEM_QUEUES.qa), null);
+      reviewTasks.push({
+        ...facts, kind: 'qa', queue: SYSTEM_QUEUES.qa, category: decision.category, severity, ongoingHarm: false,
+        slaDueAt: sla === null ? null : now + sla, blind: true,
+      });
+    }
+    for (const t of reviewTasks) {
+      events.push({
+        ...base, type: 'review_enqueued', versions: reviewVersions,
+        payload: {
+          decisionId: decision.id, kind: t.kind, queue: t.queue, category: t.category, severity: t.severity, slaDueAt: t.slaDueAt,
+          source: t.source, clusterKey: t.clusterKey, ongoingHarm: t.ongoingHarm, blind: t.blind,
+        },
+      });
+    }
   }
 
-  return { signals, decision, actions, reviewTask, events, updates };
+  return { signals, decision, actions, reviewTasks, events, updates };
 }
 
 function newAction(type: ActionType, decision: Decision, input: DetectionInput, deps: EvaluateDeps): Action & { delivery: string } {

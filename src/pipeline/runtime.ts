@@ -18,6 +18,8 @@ import { DEFAULT_CONVERSATION_RISK_CONFIG, parseConversationRiskConfig } from '.
 import { ConversationRiskDetector } from '../detectors/conversation/detector.js';
 import { type CascadeConfig, cascadeConfigSchema, DEFAULT_CASCADE_CONFIG } from './cascade/config.js';
 import { DEFAULT_LLM_POLICY } from '../detectors/llm/policy/index.js';
+import { DEFAULT_REVIEW_CONFIG, type ReviewConfig, reviewConfigSchema } from '../review/config.js';
+import { DEFAULT_OPS_TARGETS } from '../review/ops/targets.js';
 import type { LlmStage } from './llm-stage.js';
 import type { ModelDetector } from '../detectors/model/detector.js';
 import { loadLiveModelDetector } from '../detectors/model/service.js';
@@ -37,6 +39,8 @@ export async function ensureDefaultConfig(q: Queryable, now: number): Promise<vo
       ['behaviour', DEFAULT_BEHAVIOUR_CONFIG],
       ['cascade', DEFAULT_CASCADE_CONFIG],
       ['llm_policy', DEFAULT_LLM_POLICY],
+      ['review', DEFAULT_REVIEW_CONFIG],
+      ['ops_targets', DEFAULT_OPS_TARGETS],
     ] as const;
     for (const [kind, doc] of defaults) {
       if (!(await latestConfig(trx, kind))) await saveConfigVersion(trx, kind, doc, 'system', 'initial version', now);
@@ -51,6 +55,8 @@ export interface DetectionSetup {
   behaviour: BehaviourConfig;
   /** When cascade-stage detectors (LLMs) are asked. */
   cascade: { config: CascadeConfig; version: number };
+  /** Queues, routing and QA sampling. */
+  review: { config: ReviewConfig; version: number };
 }
 
 /**
@@ -72,7 +78,7 @@ export class DetectionRuntime {
   constructor(private readonly llm: LlmStage | null = null) {}
 
   async current(q: Queryable): Promise<DetectionSetup> {
-    const [taxonomy, policy, rules, bankStamp, conversationRisk, behaviour, modelVersion, cascade] = await Promise.all([
+    const [taxonomy, policy, rules, bankStamp, conversationRisk, behaviour, modelVersion, cascade, review] = await Promise.all([
       latestConfig<Taxonomy>(q, 'taxonomy'),
       latestConfig<Policy>(q, 'policy'),
       latestConfig<RulesDocument>(q, 'rules'),
@@ -81,6 +87,7 @@ export class DetectionRuntime {
       latestConfig<unknown>(q, 'behaviour'),
       liveModelVersion(q),
       latestConfig<unknown>(q, 'cascade'),
+      latestConfig<ReviewConfig>(q, 'review'),
     ]);
     if (!taxonomy || !policy || !rules || !conversationRisk || !behaviour || !cascade) throw new Error('configuration is missing: run migrations and ensureDefaultConfig first');
     if (bankStamp !== this.index.version || !this.pdqDetector || !this.vpdqDetector) {
@@ -126,6 +133,7 @@ export class DetectionRuntime {
       ],
       behaviour: this.behaviourDetector.config,
       cascade: { config: cascadeConfigSchema.parse(cascade.document), version: cascade.version },
+      review: review ? { config: reviewConfigSchema.parse(review.document), version: review.version } : { config: DEFAULT_REVIEW_CONFIG, version: 0 },
       policy: { policy: policy.document, policyVersion: policy.version, taxonomy: taxonomy.document, taxonomyVersion: taxonomy.version },
     };
   }

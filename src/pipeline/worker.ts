@@ -81,7 +81,7 @@ export class PipelineWorker {
             recipients: item.recipientIds.flatMap((id) => accounts.get(id) ?? []),
             context: await context.forItem(item),
           },
-          { detectors: setup.detectors, policy: setup.policy, newId, now: evaluatedAt, cascade: setup.cascade },
+          { detectors: setup.detectors, policy: setup.policy, newId, now: evaluatedAt, cascade: setup.cascade, review: setup.review },
         );
         context.apply(result.updates);
         done.push({ job, item, result });
@@ -109,7 +109,7 @@ export class PipelineWorker {
       await insertActions(trx, mine.flatMap((d) => d.result.actions));
       await insertReviewTasks(
         trx,
-        mine.flatMap((d) => (d.result.reviewTask ? [{ ...d.result.reviewTask, itemId: d.item.id, decisionId: d.result.decision.id }] : [])),
+        mine.flatMap((d) => d.result.reviewTasks.map((t) => ({ ...t, itemId: d.item.id, decisionId: d.result.decision.id }))),
         now,
       );
       await appendEvents(trx, mine.flatMap((d) => d.result.events), now);

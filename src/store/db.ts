@@ -17,6 +17,7 @@ import { evidenceMigration } from './migrations/008-evidence.js';
 import { ncmecMigration } from './migrations/009-ncmec.js';
 import { appealsMigration } from './migrations/010-appeals.js';
 import { reviewClaimsMigration } from './migrations/011-review-claims.js';
+import { reviewOpsMigration } from './migrations/012-review-ops.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -98,6 +99,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '009-ncmec': ncmecMigration(dialect),
     '010-appeals': appealsMigration(dialect),
     '011-review-claims': reviewClaimsMigration(dialect),
+    '012-review-ops': reviewOpsMigration(dialect),
   };
 }
 

@@ -181,6 +181,84 @@ export interface ReviewTasksTable {
   claimed_at: Generated<Ms | null>;
   lease_until: Generated<Ms | null>;
   decided_at: Generated<Ms | null>;
+  /** review, second_review, qa, appeal or escalation. */
+  kind: Generated<string>;
+  /** hash_match, classifier, user_report or escalation. */
+  source: Generated<string | null>;
+  surface: Generated<string | null>;
+  language: Generated<string | null>;
+  reach: Generated<number>;
+  has_media: Generated<number>;
+  /** Items sharing a key (one bank entry, the same media) can be decided together. */
+  cluster_key: Generated<string | null>;
+  /** A named colleague; only they can claim the task. */
+  assigned_to: Generated<string | null>;
+  parent_task_id: Generated<string | null>;
+  /** QA: the reviewer does not see the decision under check. */
+  blind: Generated<number>;
+}
+
+export interface ReviewDecisionsTable {
+  id: string;
+  task_id: string;
+  item_id: string;
+  kind: string;
+  reviewer: string;
+  verdict: string;
+  category: string | null;
+  severity: string;
+  labels: Json;
+  policy_clause: string | null;
+  note: string | null;
+  actions: Json;
+  /** final, pending_second, confirmed, overridden, escalated or recorded (QA). */
+  outcome: string;
+  decision_id: string | null;
+  subject_decision_id: string | null;
+  agrees: number | null;
+  bulk_id: string | null;
+  claimed_at: Ms | null;
+  created_at: Ms;
+}
+
+export interface ReviewerProfilesTable {
+  user_id: string;
+  team: string | null;
+  skills: Json;
+  languages: Json;
+  clearance: string;
+  wellness: Json;
+  limits: Json | null;
+  updated_by: string;
+  updated_at: Ms;
+}
+
+export interface ReviewerExposureTable {
+  reviewer: string;
+  day: string;
+  items: number;
+  media_ms: Ms;
+  updated_at: Ms;
+}
+
+export interface CalibrationSessionsTable {
+  id: string;
+  name: string;
+  item_ids: Json;
+  answer_key: Json | null;
+  status: string;
+  created_by: string;
+  created_at: Ms;
+  closed_at: Ms | null;
+}
+
+export interface CalibrationAnswersTable {
+  session_id: string;
+  item_id: string;
+  reviewer: string;
+  verdict: string;
+  category: string | null;
+  created_at: Ms;
 }
 
 export interface UsersTable {
@@ -483,6 +561,11 @@ export interface Database {
   bank_entries: BankEntriesTable;
   config_versions: ConfigVersionsTable;
   review_tasks: ReviewTasksTable;
+  review_decisions: ReviewDecisionsTable;
+  reviewer_profiles: ReviewerProfilesTable;
+  reviewer_exposure: ReviewerExposureTable;
+  calibration_sessions: CalibrationSessionsTable;
+  calibration_answers: CalibrationAnswersTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;

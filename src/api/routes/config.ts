@@ -13,6 +13,8 @@ const KINDS: { kind: ConfigKind; path: string; write: Permission; what: string }
   { kind: 'conversation_risk', path: 'conversation-risk', write: 'policy:write', what: 'the conversation risk scoring (indicator weights, decay, threshold)' },
   { kind: 'behaviour', path: 'behaviour', write: 'policy:write', what: 'the behaviour signal windows and thresholds' },
   { kind: 'llm_policy', path: 'llm-policy', write: 'policy:write', what: 'the written policy the LLM classifies against (definitions, neutral examples, edge cases)' },
+  { kind: 'review', path: 'review/config', write: 'review:configure', what: 'review operations: queues (filters, SLA, team, clearance, escalation target), wellness defaults and exposure limits, QA sampling, second review' },
+  { kind: 'ops_targets', path: 'ops/targets', write: 'review:configure', what: 'the targets the operations dashboard measures against' },
   { kind: 'cascade', path: 'cascade', write: 'policy:write', what: 'when the LLM is asked, per category (never, uncertain band, confirm, always), and shadow mode' },
 ];
 

@@ -62,7 +62,8 @@ export class AppealService {
         throw new AppealError(409, 'appeal_closed', `decision ${decision.id} was already appealed: appeal ${existing.id} was ${existing.status}; that is final`);
       }
       await insertReviewTasks(trx, [{
-        itemId, decisionId: decision.id, queue: APPEALS_QUEUE, category: decision.category, severity: decision.severity, slaDueAt: null,
+        itemId, decisionId: decision.id, queue: APPEALS_QUEUE, category: decision.category, severity: decision.severity, slaDueAt: null, kind: 'appeal',
+        surface: item.surface, hasMedia: item.media.length > 0,
       }], now);
       const base = { itemId, accountId: null, actor, versions: { policy: decision.policy_version } };
       await appendEvents(trx, [

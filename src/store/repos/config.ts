@@ -1,7 +1,8 @@
 import { fromJson, type Queryable, toJson } from '../db.js';
 
 /** Kinds of versioned configuration. Every change is a new version with an author and a reason. */
-export type ConfigKind = 'taxonomy' | 'policy' | 'rules' | 'conversation_risk' | 'behaviour' | 'cascade' | 'llm_policy';
+export type ConfigKind = 'taxonomy' | 'policy' | 'rules' | 'conversation_risk' | 'behaviour' | 'cascade' | 'llm_policy'
+  | 'review' | 'ops_targets';
 
 export interface ConfigVersion<T> {
   kind: ConfigKind;

@@ -27,11 +27,12 @@ interface ScoringRow {
   ongoing_harm: number;
   sla_due_at: number | null;
   created_at: number;
+  reach: number;
   priority: number | null;
 }
 
 function scoreOf(r: ScoringRow, now: number): number {
-  return priorityOf({ severity: r.severity, ongoingHarm: r.ongoing_harm === 1, slaDueAt: r.sla_due_at, createdAt: r.created_at }, now);
+  return priorityOf({ severity: r.severity, ongoingHarm: r.ongoing_harm === 1, slaDueAt: r.sla_due_at, createdAt: r.created_at, reach: r.reach }, now);
 }
 
 /** Writes new priorities, one UPDATE per distinct value and chunk; returns how many rows changed. */
@@ -56,7 +57,7 @@ async function writePriorities(q: Queryable, rows: readonly ScoringRow[], now: n
   return changed;
 }
 
-const SCORING_COLUMNS = ['id', 'severity', 'ongoing_harm', 'sla_due_at', 'created_at', 'priority'] as const;
+const SCORING_COLUMNS = ['id', 'severity', 'ongoing_harm', 'sla_due_at', 'created_at', 'reach', 'priority'] as const;
 
 /** Scores open tasks of these queues that nobody has scored yet (created by a path that does not compute priority). */
 export async function scoreUnscoredTasks(q: Queryable, queues: readonly string[], now: number): Promise<number> {
