@@ -141,7 +141,8 @@ export const EVENT_TYPES = [
   'evidence_preserved', 'evidence_viewed', 'legal_hold_placed', 'legal_hold_released', 'retention_ran',
   'report_drafted', 'report_approved', 'report_submitted',
   'appeal_filed', 'appeal_resolved', 'action_cancelled',
-  'review_claimed',
+  'review_claimed', 'review_decided', 'review_second_required', 'qa_completed', 'review_assigned', 'review_held',
+  'review_released', 'review_escalated', 'media_revealed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

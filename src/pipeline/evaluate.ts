@@ -2,7 +2,7 @@ import { ACCOUNT_ACTIONS, ACTION_DELIVERY, type ActionType } from '../core/actio
 import type { ActionId, DecisionId, SignalId } from '../core/ids.js';
 import { decide, type PolicyContext } from '../core/policy.js';
 import { findCategory, slaMs } from '../core/taxonomy.js';
-import type { Action, ActionStatus, Decision, Signal } from '../core/types.js';
+import type { Action, ActionStatus, Decision, Item, Signal } from '../core/types.js';
 import { type Detector, type DetectionInput, type DetectorResult, detectorApplies, type StateUpdate } from '../detectors/types.js';
 import type { NewEvent } from '../store/repos/events.js';
 import type { CascadeConfig } from './cascade/config.js';
@@ -179,20 +179,24 @@ export async function evaluateItem(input: DetectionInput, deps: EvaluateDeps): P
 }
 
 function newAction(type: ActionType, decision: Decision, input: DetectionInput, deps: EvaluateDeps): Action & { delivery: string } {
+  return buildAction(type, decision, input.item, deps.newId(), deps.now);
+}
+
+/** One action of a decision, automatic or a reviewer's, with its delivery path and starting status. */
+export function buildAction(type: ActionType, decision: Decision, item: Item, id: string, now: number): Action & { delivery: string } {
   const delivery = ACTION_DELIVERY[type];
-  const id = deps.newId() as ActionId;
   const internalStatus: ActionStatus = type === 'review' || type === 'urgent' ? 'done' : 'recorded';
   return {
-    id,
+    id: id as ActionId,
     decisionId: decision.id as DecisionId,
-    itemId: input.item.id,
-    accountId: ACCOUNT_ACTIONS.has(type) ? input.item.authorId : null,
+    itemId: item.id,
+    accountId: ACCOUNT_ACTIONS.has(type) ? item.authorId : null,
     type,
     delivery,
     status: STATUS_BY_DELIVERY[delivery] ?? internalStatus,
     // The platform dedupes on this key, so a redelivery after a crash is harmless.
     idempotencyKey: `haven:${decision.id}:${type}`,
-    createdAt: deps.now,
+    createdAt: now,
     deliveredAt: null,
   };
 }

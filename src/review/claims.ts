@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db, Queryable } from '../store/db.js';
 import { appendEvents } from '../store/repos/events.js';
 import {
-  type ClaimedTask, expireLeases, leaseTask, nextClaimable, releaseTask, renewTaskLease, scoreUnscoredTasks,
+  type ClaimedTask, expireLeases, leaseTask, nextAssigned, nextClaimable, releaseTask, renewTaskLease, scoreUnscoredTasks,
 } from '../store/repos/review-claims.js';
 
 export type { ClaimedTask };
@@ -16,6 +16,8 @@ export const claimNextOptionsSchema = z.strictObject({
   queues: z.array(z.string().min(1, 'a queue name must not be empty')).min(1, 'queues must name at least one queue'),
   leaseMs,
   now,
+  /** Past the reviewer's exposure limit: no high-severity media until the next day. */
+  skipHighSeverityMedia: z.boolean().default(false),
 });
 export type ClaimNextOptions = z.input<typeof claimNextOptionsSchema>;
 
@@ -59,10 +61,13 @@ export async function claimNext(q: Db, options: ClaimNextOptions): Promise<Claim
   // Under concurrency a claimer may briefly find such tasks unscored (or being scored) and skip them.
   await inTransaction(q, (trx) => scoreUnscoredTasks(trx, queues, opts.now));
   return inTransaction(q, async (trx) => {
-    await expireLeases(trx, queues, opts.now);
-    let best: Awaited<ReturnType<typeof nextClaimable>>;
-    for (const queue of queues) {
-      const candidate = await nextClaimable(trx, queue, { lock: true });
+    // Every queue: a task assigned by name may sit in a queue the reviewer does not work.
+    await expireLeases(trx, null, opts.now);
+    const filter = { reviewer: opts.reviewer, skipHighSeverityMedia: opts.skipHighSeverityMedia };
+    // Work assigned to the reviewer by name comes before their queues.
+    let best: Awaited<ReturnType<typeof nextClaimable>> = await nextAssigned(trx, filter, { lock: true });
+    for (const queue of best ? [] : queues) {
+      const candidate = await nextClaimable(trx, queue, { lock: true, filter });
       if (candidate && (!best || better(candidate, best))) best = candidate;
     }
     if (!best) return null;

@@ -96,8 +96,8 @@ export async function setOngoingHarm(q: Queryable, taskId: string, ongoingHarm: 
   return true;
 }
 
-/** Ends leases that ran out in these queues, so their tasks are claimable again in their own priority order. */
-export async function expireLeases(q: Queryable, queues: readonly string[], now: number): Promise<number> {
+/** Ends leases that ran out in these queues (null: in every queue), so their tasks are claimable again in their own priority order. */
+export async function expireLeases(q: Queryable, queues: readonly string[] | null, now: number): Promise<number> {
   // Walks the lease index alone; the queue is checked afterwards, since naming it here would let SQLite pick
   // the per-status index and scan the backlog.
   let expired = q
@@ -107,8 +107,8 @@ export async function expireLeases(q: Queryable, queues: readonly string[], now:
     .where('lease_until', '<', now);
   // Skipping locked rows: a task another claimer is expiring or taking right now is theirs to handle.
   if (isPostgres(q)) expired = expired.forUpdate().skipLocked();
-  const wanted = new Set(queues);
-  const ids = (await expired.execute()).filter((r) => wanted.has(r.queue)).map((r) => r.id);
+  const wanted = queues ? new Set(queues) : null;
+  const ids = (await expired.execute()).filter((r) => !wanted || wanted.has(r.queue)).map((r) => r.id);
   for (let i = 0; i < ids.length; i += CHUNK) {
     await q
       .updateTable('review_tasks')
@@ -129,7 +129,19 @@ function dueOrder(q: Queryable) {
  * The best claimable task of one queue: open, scored, not under lease. With `lock` (Postgres) the row is locked
  * and rows other claimers hold are skipped, so concurrent claimers walk past each other instead of colliding.
  */
-export async function nextClaimable(q: Queryable, queue: string, opts: { lock: boolean }) {
+export interface ClaimFilter {
+  /** The reviewer claiming: tasks checking their own decision (second review, QA) are skipped. */
+  reviewer: string;
+  /** Past their exposure limit: no high-severity media for the rest of the day. */
+  skipHighSeverityMedia: boolean;
+}
+
+/**
+ * The best claimable task of one queue: open, scored, not under lease, not assigned to a named colleague. With
+ * `lock` (Postgres) the row is locked and rows other claimers hold are skipped, so concurrent claimers walk past
+ * each other instead of colliding.
+ */
+export async function nextClaimable(q: Queryable, queue: string, opts: { lock: boolean; filter?: ClaimFilter }) {
   let query = q
     .selectFrom('review_tasks')
     .select(['id', 'priority', 'sla_due_at'])
@@ -137,13 +149,41 @@ export async function nextClaimable(q: Queryable, queue: string, opts: { lock: b
     .where('status', '=', OPEN)
     .where('claimed_by', 'is', null)
     .where('priority', 'is not', null)
-    .orderBy('priority', 'desc')
-    .orderBy(dueOrder(q))
-    .orderBy('id')
-    .limit(1);
+    .where('assigned_to', 'is', null);
+  const filter = opts.filter;
+  if (filter) {
+    query = query.where(({ not, exists, selectFrom }) =>
+      not(exists(
+        selectFrom('review_decisions as own')
+          .select('own.id')
+          .whereRef('own.task_id', '=', 'review_tasks.parent_task_id')
+          .where('own.reviewer', '=', filter.reviewer),
+      )));
+    if (filter.skipHighSeverityMedia) {
+      query = query.where((eb) => eb.or([eb('has_media', '=', 0), eb('severity', 'not in', HIGH_SEVERITY)]));
+    }
+  }
+  query = query.orderBy('priority', 'desc').orderBy(dueOrder(q)).orderBy('id').limit(1);
   if (opts.lock && isPostgres(q)) query = query.forUpdate().skipLocked();
   const row = await query.executeTakeFirst();
   return row ? { id: row.id, priority: row.priority as number, slaDueAt: row.sla_due_at } : undefined;
+}
+
+const HIGH_SEVERITY = ['S0', 'S1'];
+
+/** The best open task assigned to this reviewer by name, in any queue. */
+export async function nextAssigned(q: Queryable, filter: ClaimFilter, opts: { lock: boolean }) {
+  let query = q
+    .selectFrom('review_tasks')
+    .select(['id', 'priority', 'sla_due_at'])
+    .where('assigned_to', '=', filter.reviewer)
+    .where('status', '=', OPEN)
+    .where('claimed_by', 'is', null);
+  if (filter.skipHighSeverityMedia) query = query.where((eb) => eb.or([eb('has_media', '=', 0), eb('severity', 'not in', HIGH_SEVERITY)]));
+  query = query.orderBy('priority', 'desc').orderBy('id').limit(1);
+  if (opts.lock && isPostgres(q)) query = query.forUpdate().skipLocked();
+  const row = await query.executeTakeFirst();
+  return row ? { id: row.id, priority: row.priority ?? 0, slaDueAt: row.sla_due_at } : undefined;
 }
 
 /** Leases one task to a reviewer if nobody holds it; undefined when someone got there first. */
@@ -158,6 +198,7 @@ export async function leaseTask(
     .where('id', '=', taskId)
     .where('status', '=', OPEN)
     .where('claimed_by', 'is', null)
+    .where((eb) => eb.or([eb('assigned_to', 'is', null), eb('assigned_to', '=', opts.reviewer)]))
     .returning(['id', 'item_id', 'decision_id', 'queue', 'category', 'severity', 'priority', 'sla_due_at', 'claimed_by', 'claimed_at', 'lease_until'])
     .executeTakeFirst();
   if (!row) return undefined;
