@@ -1,6 +1,9 @@
 import type { Haven } from '../app.js';
 import { runRetention } from '../enforcement/evidence/retention.js';
 import { reportRunnerFor } from '../enforcement/ncmec/index.js';
+import { refreshReviewPriorities } from '../store/repos/review-claims.js';
+
+const PRIORITY_REFRESH_MS = 60_000;
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -51,6 +54,24 @@ export function startBackgroundWork(
   // Approved CyberTipline reports go out from the same process as the pipeline (when NCMEC is configured).
   const reports = opts.pipeline ? reportRunnerFor(haven) : null;
   if (reports) running.push(loop('reports', () => reports.runOnce(), () => {}));
+  // Overdue review tasks climb in priority as time passes; their stored scores are refreshed every minute.
+  if (opts.pipeline) running.push(priorityLoop());
+
+  async function priorityLoop(): Promise<void> {
+    let due = Date.now() + PRIORITY_REFRESH_MS;
+    while (!stopping) {
+      if (Date.now() < due) {
+        await sleep(Math.min(1000, due - Date.now()));
+        continue;
+      }
+      try {
+        await refreshReviewPriorities(haven.store.db, haven.clock.now());
+      } catch (e) {
+        haven.logger.error({ err: e, loop: 'review-priority' }, 'refreshing review priorities failed; retrying');
+      }
+      due = Date.now() + PRIORITY_REFRESH_MS;
+    }
+  }
 
   // Media retention (see enforcement/evidence): a minute after start, then every HAVEN_RETENTION_INTERVAL_MS.
   // It waits in short steps so stop() is not held up by a day-long sleep.

@@ -143,12 +143,13 @@ test('concurrent reviewers never get the same task', async (t) => {
   }));
 });
 
-test('tasks created without a priority are scored when claimed, and refresh moves overdue tasks up', async (t) => {
+test('tasks are scored when created, refresh moves overdue tasks up, and unscored tasks are scored when claimed', async (t) => {
   await forEachBackend(t, (b) => withStore(b, async (store) => {
     const s2 = task({ severity: 'S2', slaDueAt: NOW + HOUR });
     const s1 = task({ severity: 'S1', slaDueAt: NOW + 3 * HOUR });
     await insertReviewTasks(store.db, [s2, s1], NOW);
-    assert.equal(await refreshReviewPriorities(store.db, NOW), 2);
+    const created = await store.db.selectFrom('review_tasks').select(['decision_id', 'priority']).execute();
+    assert.deepEqual(new Map(created.map((r) => [r.decision_id, r.priority])), new Map([[s2.decisionId, 200], [s1.decisionId, 300]]));
     assert.equal(await refreshReviewPriorities(store.db, NOW), 0);
     // Five hours on the S2 is four one-hour windows overdue (200 + capped 150); the S1 two thirds of its three-hour
     // window (300 + 50 + 33).
@@ -159,8 +160,10 @@ test('tasks created without a priority are scored when claimed, and refresh move
     assert.equal(p.get(s2.decisionId), 350);
     assert.equal(p.get(s1.decisionId), 383);
 
+    // A task written by a path that does not score (e.g. a bulk load straight into the table).
     const fresh = task({ severity: 'S0', queue: 'late' });
     await insertReviewTasks(store.db, [fresh], NOW);
+    await store.db.updateTable('review_tasks').set({ priority: null }).where('decision_id', '=', fresh.decisionId).execute();
     const c = await claimNext(store.db, { reviewer: 'r1', queues: ['late'], leaseMs: LEASE, now: NOW });
     assert.equal(c?.decisionId, fresh.decisionId);
     assert.equal(c?.priority, 600);
