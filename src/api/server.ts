@@ -14,14 +14,18 @@ import { RouteTable } from './route.js';
 import { appealRoutes } from './routes/appeals.js';
 import { authRoutes } from './routes/auth.js';
 import { bankRoutes } from './routes/banks.js';
+import { calibrationRoutes } from './routes/calibration.js';
 import { configRoutes } from './routes/config.js';
 import { demoPlatformReceiver } from './routes/demo-platform.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { itemRoutes } from './routes/items.js';
 import { mediaRoutes } from './routes/media.js';
 import { opsRoutes } from './routes/ops.js';
+import { opsMetricsRoutes } from './routes/ops-metrics.js';
 import { reportRoutes } from './routes/reports.js';
+import { reviewRoutes } from './routes/review.js';
 import { rulesRoutes } from './routes/rules.js';
+import { wellnessRoutes } from './routes/wellness.js';
 
 export interface ServerOptions {
   /** Serve the built web UI from this folder (defaults to web/dist when it exists). */
@@ -71,6 +75,10 @@ export async function buildServer(haven: Haven, opts: ServerOptions = {}): Promi
   classifyRoutes(routes, haven);
   reportRoutes(routes, haven);
   appealRoutes(routes, haven);
+  opsMetricsRoutes(routes, haven);
+  wellnessRoutes(routes, haven);
+  calibrationRoutes(routes, haven);
+  reviewRoutes(routes, haven);
   const openapi = routes.openapi({ title: 'Haven API', version: HAVEN_VERSION });
   app.get('/openapi.json', async () => openapi);
   if (opts.demoWebhookSecret) demoPlatformReceiver(app, opts.demoWebhookSecret);

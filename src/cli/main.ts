@@ -10,6 +10,7 @@ import { hashCommand } from './commands/hash.js';
 import { ingestCommand } from './commands/ingest.js';
 import { itemCommand } from './commands/item.js';
 import { modelCommands } from './commands/model.js';
+import { opsCommands } from './commands/ops.js';
 import { reportCommands } from './commands/reports.js';
 import { rulesCommands } from './commands/rules.js';
 import { serveCommand } from './commands/serve.js';
@@ -34,6 +35,7 @@ reportCommands(program);
 evidenceCommands(program);
 textCommand(program);
 appealCommands(program);
+opsCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`haven: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -78,7 +78,8 @@ export async function pendingDecisionOfTask(q: Queryable, taskId: string): Promi
 
 /** The reviewer decision that produced an enforcement decision, if a person made it. */
 export async function reviewDecisionBehind(q: Queryable, decisionId: string): Promise<ReviewDecisionRecord | null> {
-  const row = await q.selectFrom('review_decisions').selectAll().where('decision_id', '=', decisionId).limit(1).executeTakeFirst();
+  // The earliest: for a confirmed decision, the first reviewer's (who is accountable for it), not the second's.
+  const row = await q.selectFrom('review_decisions').selectAll().where('decision_id', '=', decisionId).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
   return row ? toReviewDecision(row) : null;
 }
 
