@@ -83,11 +83,14 @@ export const reviewScenario: Scenario = {
       const seedSpan = startSpan();
       await store.db.transaction().execute((trx) => insertReviewTasks(trx, tasks, now - 48 * HOUR));
       const seeded = seedSpan();
-      log('scoring priorities');
+      // Tasks are scored when created; the periodic refresh moves the overdue ones up.
+      const unscored = Number((await store.db.selectFrom('review_tasks').select((eb) => eb.fn.countAll<number>().as('n')).where('priority', 'is', null)
+        .executeTakeFirstOrThrow()).n);
+      if (unscored !== 0) throw new BenchCheckError(`${unscored} of ${n} tasks were not scored when created`);
+      log('refreshing priorities (overdue tasks move up)');
       const scoreSpan = startSpan();
       const scored = await store.db.transaction().execute((trx) => refreshReviewPriorities(trx, now));
       const scoring = scoreSpan();
-      if (scored !== n) throw new BenchCheckError(`scored ${scored} of ${n} tasks`);
       const plan = await usesIndexWithoutSort(store);
 
       const queuesFor = (i: number) => [QUEUES[i % QUEUES.length] ?? 'main'];
@@ -124,7 +127,7 @@ export const reviewScenario: Scenario = {
         params: { tasks: n, queues: QUEUES.length, claims: CLAIMS, leaseMs: LEASE_MS, database: 'sqlite (WAL, synchronous=NORMAL)' },
         phases: [
           { label: 'seed: insert open tasks (one transaction)', items: n, ...seeded },
-          { label: 'score priorities of every open task', items: n, ...scoring },
+          { label: 'refresh priorities (the periodic step)', items: n, ...scoring },
           { label: 'baseline: plain SELECT of the next row', items: CLAIMS, seconds: select.seconds, cpuSeconds: select.cpuSeconds },
           { label: 'claimNext, one queue, distinct tasks', items: CLAIMS, seconds: claim.seconds, cpuSeconds: claim.cpuSeconds },
           { label: `claimNext over ${QUEUES.length} queues + release`, items: CLAIMS, seconds: cycle.seconds, cpuSeconds: cycle.cpuSeconds },
@@ -133,7 +136,7 @@ export const reviewScenario: Scenario = {
           { label: 'claimNext vs plain SELECT, p50 (times slower)', value: quantile(claim.sorted, 0.5) / quantile(select.sorted, 0.5) },
           { label: 'claimNext vs plain SELECT, p99 (times slower)', value: quantile(claim.sorted, 0.99) / quantile(select.sorted, 0.99) },
         ],
-        counts: { tasks: n, scored, claimedDistinct: taken.size, reviewClaimedEvents: events },
+        counts: { tasks: n, refreshedOverdue: scored, claimedDistinct: taken.size, reviewClaimedEvents: events },
         notes: [
           line('plain SELECT', select.sorted),
           line('claimNext (one queue)', claim.sorted),
