@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { DEFAULT_REVIEW_CONFIG } from '../../src/review/config.js';
 import { patternPng } from '../helpers/images.js';
 import { forEachBackend } from '../helpers/stores.js';
 import { apiFixture } from './setup.js';
@@ -34,6 +35,7 @@ test('review over HTTP: claim, view, decide, second review; refusals name the pr
       await ingest(1, 'CSE-13', 'conv_1');
       await ingest(2, 'CSE-01');
       await f.drain();
+      await f.haven.configs.deploy('review', { ...DEFAULT_REVIEW_CONFIG, qa: { humanSampleRate: 1, automatedSampleRate: 0 } }, 'QA everything', 'test');
 
       const reviewer = await f.login('reviewer');
       const senior = await f.login('senior_reviewer');
@@ -76,6 +78,21 @@ test('review over HTTP: claim, view, decide, second review; refusals name the pr
       assert.equal(decided.statusCode, 200, decided.body);
       assert.equal(decided.json().secondReviewRequired, false);
       assert.deepEqual(decided.json().decision.actions, ['restrict', 'warn']);
+      assert.deepEqual(decided.json().opened.map((o: { kind: string }) => o.kind), ['qa']);
+
+      // Blind QA: no decision, signals or reasons in the view, and the item page is closed to the checker meanwhile.
+      const qaView = (await f.app.inject({ method: 'POST', url: '/v1/review/claim', headers: as(senior), payload: { queues: ['qa'] } })).json().task;
+      assert.equal(qaView.task.blind, true);
+      assert.equal(qaView.task.category, null);
+      assert.deepEqual(qaView.signals, []);
+      assert.deepEqual(qaView.whyQueued, { events: [], reasons: [] });
+      const peek = await f.app.inject({ method: 'GET', url: `/v1/items/${qaView.item.id}`, headers: as(senior) });
+      assert.equal(peek.statusCode, 409);
+      assert.equal(peek.json().error.code, 'blind_review');
+      assert.equal((await f.app.inject({ method: 'GET', url: `/v1/items/${qaView.item.id}`, headers: as(reviewer) })).statusCode, 200);
+      const qaDone = await f.app.inject({ method: 'POST', url: `/v1/review/tasks/${qaView.task.id}/decision`, headers: as(senior), payload: { verdict: 'violating', category: 'CSE-13' } });
+      assert.equal(qaDone.json().reviewDecision.agrees, true);
+      assert.equal((await f.app.inject({ method: 'GET', url: `/v1/items/${qaView.item.id}`, headers: as(senior) })).statusCode, 200);
 
       const urgent = (await f.app.inject({ method: 'POST', url: '/v1/review/claim', headers: as(senior), payload: { queues: ['urgent'] } })).json().task;
       const pending = await f.app.inject({ method: 'POST', url: `/v1/review/tasks/${urgent.task.id}/decision`, headers: as(senior), payload: { verdict: 'violating', category: 'CSE-01' } });

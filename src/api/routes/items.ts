@@ -52,10 +52,15 @@ export function itemRoutes(routes: RouteTable, haven: Haven): void {
 
   routes.add({
     method: 'GET', url: '/v1/items/:id', tag: 'items', access: 'items:read', params: idParams,
-    summary: 'An item with its signals, decision, actions and full event trace',
-    async handler({ params }) {
+    summary: 'An item with its signals, decision, actions and full event trace (not while you hold a blind QA check of it)',
+    async handler({ params, principal }) {
       const view = await itemView(haven.store, params.id);
       if (!view) throw new HttpError(404, 'not_found', `item ${params.id} not found`);
+      // Blind QA stays blind: the reviewer checking a decision cannot read it off the item page meanwhile.
+      const label = principal ? principalLabel(principal) : null;
+      const blind = label && await haven.store.db.selectFrom('review_tasks').select('id')
+        .where('item_id', '=', view.item.id).where('blind', '=', 1).where('claimed_by', '=', label).where('status', 'in', ['open', 'held']).executeTakeFirst();
+      if (blind) throw new HttpError(409, 'blind_review', `you hold blind QA task ${blind.id} on this item; its decisions are hidden until you decide it`);
       return presentItemView(view);
     },
   });
