@@ -27,21 +27,31 @@ export const PERMISSIONS = [
   'review:lead', // bulk decisions over a query, assigning work to a named colleague
   'review:configure', // queues, wellness defaults and exposure limits, QA sampling, dashboard targets, reviewer profiles
   'ops:read', // the operations dashboard and every reviewer's exposure
+  'investigations:read', // escalations, their root causes, remediation and postmortems
+  'investigations:write', // open and work escalations; put labels on entities; snooze a rule for one entity
+  'proposals:write', // propose a change from an escalation and backtest it
+  'proposals:approve', // approve (a second person) and deploy a proposed change of policy, rules or prompts
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['items:read', 'banks:read', 'banks:write', 'taxonomy:read', 'users:manage', 'audit:read'],
+  admin: [
+    'items:read', 'banks:read', 'banks:write', 'taxonomy:read', 'users:manage', 'audit:read', 'investigations:read',
+    'investigations:write', 'proposals:write',
+  ],
   ops_manager: ['items:read', 'banks:read', 'taxonomy:read', 'audit:read', 'review:lead', 'review:configure', 'ops:read'],
   reviewer: ['items:read', 'media:view', 'banks:read', 'taxonomy:read', 'review:decide'],
   senior_reviewer: [
     'items:read', 'items:classify', 'media:view', 'banks:read', 'banks:write', 'taxonomy:read', 'appeals:decide', 'review:decide',
     'review:senior', 'review:lead',
   ],
-  investigator: ['items:read', 'items:classify', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read', 'reports:read', 'evidence:read'],
+  investigator: [
+    'items:read', 'items:classify', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read', 'reports:read', 'evidence:read',
+    'investigations:read', 'investigations:write', 'proposals:write',
+  ],
   analyst: ['items:read', 'banks:read', 'taxonomy:read'],
   legal: ['items:read', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read', 'reports:read', 'reports:approve', 'evidence:read', 'evidence:manage'],
-  policy: ['items:read', 'items:classify', 'banks:read', 'taxonomy:read', 'taxonomy:write', 'policy:write'],
+  policy: ['items:read', 'items:classify', 'banks:read', 'taxonomy:read', 'taxonomy:write', 'policy:write', 'proposals:write', 'proposals:approve'],
 };
 
 export function isRole(value: string): value is Role {

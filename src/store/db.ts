@@ -18,6 +18,7 @@ import { ncmecMigration } from './migrations/009-ncmec.js';
 import { appealsMigration } from './migrations/010-appeals.js';
 import { reviewClaimsMigration } from './migrations/011-review-claims.js';
 import { reviewOpsMigration } from './migrations/012-review-ops.js';
+import { investigationsMigration } from './migrations/013-investigations.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -100,6 +101,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '010-appeals': appealsMigration(dialect),
     '011-review-claims': reviewClaimsMigration(dialect),
     '012-review-ops': reviewOpsMigration(dialect),
+    '013-investigations': investigationsMigration(dialect),
   };
 }
 

@@ -547,6 +547,128 @@ export interface AppealsTable {
   resolution_reason: string | null;
 }
 
+export interface EscalationsTable {
+  id: string;
+  title: string;
+  summary: string;
+  source: string;
+  priority: string;
+  status: string;
+  owner: string | null;
+  sla_due_at: Ms;
+  outcome: string | null;
+  created_by: string;
+  created_at: Ms;
+  updated_at: Ms;
+  mitigated_at: Ms | null;
+  resolved_at: Ms | null;
+}
+
+export interface EscalationEntitiesTable {
+  escalation_id: string;
+  entity_type: string;
+  entity_id: string;
+  relation: string;
+  added_by: string;
+  added_at: Ms;
+}
+
+export interface EscalationNotesTable {
+  id: string;
+  escalation_id: string;
+  author: string;
+  kind: string;
+  text: string;
+  at: Ms;
+}
+
+export interface RootCausesTable {
+  id: string;
+  escalation_id: string;
+  cause: string;
+  status: string;
+  evidence: Json;
+  note: string | null;
+  suggested_by: string;
+  decided_by: string | null;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
+export interface RemediationItemsTable {
+  id: string;
+  escalation_id: string;
+  team: string;
+  title: string;
+  owner: string | null;
+  due_at: Ms | null;
+  status: string;
+  root_cause_id: string | null;
+  proposal_id: string | null;
+  created_by: string;
+  created_at: Ms;
+  updated_at: Ms;
+  done_at: Ms | null;
+}
+
+export interface EntityLabelsTable {
+  id: string;
+  entity_type: string;
+  entity_id: string;
+  label: string;
+  reason: string;
+  escalation_id: string | null;
+  expires_at: Ms | null;
+  created_by: string;
+  created_at: Ms;
+  removed_by: string | null;
+  removed_at: Ms | null;
+}
+
+export interface RuleSnoozesTable {
+  id: string;
+  rule_id: string;
+  entity_type: string;
+  entity_id: string;
+  reason: string;
+  escalation_id: string | null;
+  expires_at: Ms | null;
+  created_by: string;
+  created_at: Ms;
+  removed_at: Ms | null;
+}
+
+export interface ProposalsTable {
+  id: string;
+  escalation_id: string | null;
+  kind: string;
+  title: string;
+  status: string;
+  change: Json;
+  root_cause: string | null;
+  proposed_by: string;
+  decided_by: string | null;
+  decided_at: Ms | null;
+  decision_note: string | null;
+  deployed_by: string | null;
+  deployed_at: Ms | null;
+  deployment: Json | null;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
+export interface BacktestsTable {
+  id: string;
+  proposal_id: string | null;
+  environment: string;
+  window_from: Ms | null;
+  window_to: Ms | null;
+  items: number;
+  report: Json;
+  run_by: string;
+  created_at: Ms;
+}
+
 export interface Database {
   accounts: AccountsTable;
   items: ItemsTable;
@@ -566,6 +688,15 @@ export interface Database {
   reviewer_exposure: ReviewerExposureTable;
   calibration_sessions: CalibrationSessionsTable;
   calibration_answers: CalibrationAnswersTable;
+  escalations: EscalationsTable;
+  escalation_entities: EscalationEntitiesTable;
+  escalation_notes: EscalationNotesTable;
+  root_causes: RootCausesTable;
+  remediation_items: RemediationItemsTable;
+  entity_labels: EntityLabelsTable;
+  rule_snoozes: RuleSnoozesTable;
+  proposals: ProposalsTable;
+  backtests: BacktestsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
