@@ -7,6 +7,9 @@ import { ItemPage } from './pages/ItemPage.js';
 import { ItemsPage } from './pages/ItemsPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { OpsPage } from './pages/OpsPage.js';
+import { ReviewPage } from './pages/ReviewPage.js';
+import { ReviewSettingsPage } from './pages/ReviewSettingsPage.js';
 import { match, navigate, useLocation } from './router.js';
 import { useSession } from './session.js';
 
@@ -19,6 +22,9 @@ function safeNext(value: string | null): string {
 function Routes({ path }: { path: string }) {
   if (path === '/items') return <ItemsPage />;
   if (path === '/banks') return <BanksPage />;
+  if (path === '/review') return <ReviewPage />;
+  if (path === '/review/settings') return <ReviewSettingsPage />;
+  if (path === '/ops') return <OpsPage />;
   const item = match('/items/:id', path);
   if (item?.id) return <ItemPage key={item.id} id={item.id} />;
   const bank = match('/banks/:id', path);

@@ -265,7 +265,7 @@ async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message, issues);
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   query?: Query;
@@ -297,7 +297,7 @@ export async function request(path: string, opts: RequestOptions = {}): Promise<
   return res;
 }
 
-async function json<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+export async function json<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const res = await request(path, opts);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;

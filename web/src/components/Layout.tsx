@@ -1,13 +1,17 @@
 // Application shell: left navigation, header with the signed-in user, content.
 import { type ReactNode, useState } from 'react';
-import { api } from '../api.js';
+import { api, hasPermission } from '../api.js';
 import { useAsync } from '../hooks.js';
 import { Link, useLocation } from '../router.js';
 import { useSession, useUser } from '../session.js';
 
-const NAV: { to: string; label: string; match: string }[] = [
+/** Entries with a permission are shown only to users who have it. */
+const NAV: { to: string; label: string; match: string; permission?: string }[] = [
   { to: '/items', label: 'Items', match: '/items' },
   { to: '/banks', label: 'Hash banks', match: '/banks' },
+  { to: '/review', label: 'Review', match: '/review', permission: 'review:decide' },
+  { to: '/ops', label: 'Operations', match: '/ops', permission: 'ops:read' },
+  { to: '/review/settings', label: 'Review settings', match: '/review/settings', permission: 'review:configure' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -26,8 +30,10 @@ export function Layout({ children }: { children: ReactNode }) {
           Haven
         </Link>
         <ul>
-          {NAV.map((entry) => {
-            const active = path === entry.match || path.startsWith(`${entry.match}/`);
+          {NAV.filter((entry) => !entry.permission || hasPermission(user, entry.permission)).map((entry) => {
+            // The most specific entry wins: /review/settings is not also "Review".
+            const longer = NAV.some((o) => o.match.length > entry.match.length && (path === o.match || path.startsWith(`${o.match}/`)));
+            const active = !longer && (path === entry.match || path.startsWith(`${entry.match}/`));
             return (
               <li key={entry.to}>
                 <Link
