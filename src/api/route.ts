@@ -4,7 +4,8 @@ import type { Principal } from '../auth/service.js';
 import type { Permission } from '../core/roles.js';
 import { HttpError, zodToHttp } from './errors.js';
 
-export type Access = Permission | 'public' | 'authenticated';
+/** A permission, any one of several, or no permission at all. */
+export type Access = Permission | readonly Permission[] | 'public' | 'authenticated';
 
 export interface RouteContext<B, Q, P> {
   body: B;
@@ -57,8 +58,11 @@ export class RouteTable {
         const principal = spec.access === 'public' ? await this.authenticate(req).catch(() => null) : await this.authenticate(req);
         if (spec.access !== 'public') {
           if (!principal) throw new HttpError(401, 'unauthenticated', 'authentication required: an API key (Authorization: Bearer ...) or a session');
-          if (spec.access !== 'authenticated' && !principal.permissions.has(spec.access)) {
-            throw new HttpError(403, 'forbidden', `this needs the ${spec.access} permission`);
+          if (spec.access !== 'authenticated') {
+            const anyOf: readonly Permission[] = typeof spec.access === 'string' ? [spec.access] : spec.access;
+            if (!anyOf.some((p) => principal.permissions.has(p))) {
+              throw new HttpError(403, 'forbidden', `this needs the ${anyOf.join(' or ')} permission`);
+            }
           }
         }
         const params = parse(spec.params, req.params, 'params');
@@ -84,7 +88,7 @@ export class RouteTable {
       (paths[path] as Record<string, unknown>)[spec.method.toLowerCase()] = {
         summary: spec.summary,
         tags: [spec.tag],
-        ...(spec.access === 'public' ? { security: [] } : { 'x-haven-permission': spec.access }),
+        ...(spec.access === 'public' ? { security: [] } : { 'x-haven-permission': typeof spec.access === 'string' ? spec.access : spec.access.join(' | ') }),
         ...(parameters.length ? { parameters } : {}),
         ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
         ...(spec.rawBody ? { requestBody: { content: { 'multipart/form-data': { schema: { type: 'object' } } } } } : {}),

@@ -38,6 +38,8 @@ export interface Reviewer {
   label: string;
   userId: string | null;
   roles: readonly string[];
+  /** May move other people's work (permission review:lead). */
+  lead?: boolean;
 }
 
 export interface ReviewContext {

@@ -86,7 +86,7 @@ export class ReviewWork {
       if (!task) throw new ReviewError(404, 'not_found', `review task ${taskId} not found`);
       if (task.status === 'done' || task.status === 'awaiting_second') throw new ReviewError(409, 'task_closed', `task ${taskId} is ${task.status}`);
       const mine = task.claimed_by === by.label;
-      const lead = by.roles.some((r) => r === 'senior_reviewer' || r === 'ops_manager' || r === 'admin');
+      const lead = by.lead === true;
       if (!mine && !lead) throw new ReviewError(403, 'not_your_claim', `only the reviewer holding task ${taskId} or a lead can hand it on`);
       await updateTask(trx, taskId, {
         assigned_to: to, claimed_by: null, claimed_at: null, lease_until: null, status: 'open',

@@ -2,47 +2,15 @@
 // manager sets a reviewer's exposure limit and watches the dashboard; a senior reviewer claims an S0 media item,
 // sees it protected, reveals it (audited), decides with the keyboard and is told a second reviewer must agree.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { fromJson } from '../../src/store/db.js';
+import { browserSkipReason, ensureWebBuild, launchChromium, logIn as logInAs, newPersonPage, saveScreenshot } from '../helpers/browser.js';
 import { startHaven } from '../helpers/haven.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WEB = join(ROOT, 'web');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const RESULTS = join(ROOT, 'test-results');
 const SENIOR = 'senior@haven.local';
 const MANAGER = 'manager@haven.local';
-
-const skip =
-  !existsSync(CHROMIUM) && process.env.CI !== 'true'
-    ? `chromium not found at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`
-    : false;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds web/dist when it is missing or older than its sources, so the server serves the current UI. */
-async function ensureWebBuild(): Promise<void> {
-  const index = join(WEB, 'dist', 'index.html');
-  const sources = Math.max(
-    newestMtime(join(WEB, 'src')),
-    statSync(join(WEB, 'index.html')).mtimeMs,
-    statSync(join(WEB, 'vite.config.ts')).mtimeMs,
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
-}
+const skip = browserSkipReason();
 
 const revealOf = (url: string) => new URL(url).searchParams.get('reveal');
 
@@ -56,13 +24,7 @@ else
     /** Every review media URL the senior's browser asked for, in order. */
     const mediaRequests: string[] = [];
 
-    async function logIn(page: Page, email: string): Promise<void> {
-      await page.goto(`${haven.url}/login`);
-      await page.fill('input[name=email]', email);
-      await page.fill('input[name=password]', haven.password);
-      await page.click('button[type=submit]');
-      await page.waitForURL(/\/items$/);
-    }
+    const logIn = (page: Page, email: string) => logInAs(page, haven.url, email, haven.password);
 
     const auditedReveals = () =>
       haven.haven.store.db
@@ -75,17 +37,10 @@ else
     before(async () => {
       await ensureWebBuild();
       haven = await startHaven({ demo: true });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
+      browser = await launchChromium();
       // Two browser contexts: two people, two sessions.
-      senior = await (await browser.newContext({ viewport: { width: 1360, height: 1000 } })).newPage();
-      manager = await (await browser.newContext({ viewport: { width: 1360, height: 1000 } })).newPage();
-      for (const page of [senior, manager]) {
-        page.setDefaultTimeout(15_000);
-        page.on('pageerror', (err) => console.error('[browser pageerror]', err.message));
-      }
+      senior = await newPersonPage(browser);
+      manager = await newPersonPage(browser);
       senior.on('request', (r) => {
         if (r.url().includes('/v1/review/media/')) mediaRequests.push(r.url());
       });
@@ -129,8 +84,7 @@ else
       await alert.waitFor();
       assert.match((await alert.textContent()) ?? '', /queue id is lower-case/);
       assert.equal((await haven.haven.configs.latest('review'))?.version, 1, 'nothing was saved');
-      mkdirSync(RESULTS, { recursive: true });
-      await manager.screenshot({ path: join(RESULTS, 'review-settings.png'), fullPage: true });
+      await saveScreenshot(manager, 'review-settings');
 
       // The senior reviewer may see one high-severity media item today: the break prompt follows the claim.
       await manager.reload();
@@ -172,8 +126,7 @@ else
       await senior.locator('[data-testid=break-prompt]').waitFor();
       assert.match((await senior.locator('[data-testid=shortcuts]').textContent()) ?? '', /Enter\s*submit the decision/);
 
-      mkdirSync(RESULTS, { recursive: true });
-      await senior.screenshot({ path: join(RESULTS, 'review.png'), fullPage: true });
+      await saveScreenshot(senior, 'review');
     });
 
     test('revealing a step is the reviewer’s click, and the server audits it', async () => {
@@ -219,6 +172,6 @@ else
       assert.match((await manager.locator('[data-testid=throughput-by-reviewer]').textContent()) ?? '', new RegExp(SENIOR));
       const exposureRow = manager.locator(`[data-testid=exposure-table] tr[data-reviewer="user:${SENIOR}"]`);
       assert.match((await exposureRow.textContent()) ?? '', /limit reached/);
-      await manager.screenshot({ path: join(RESULTS, 'ops.png'), fullPage: true });
+      await saveScreenshot(manager, 'ops');
     });
   });

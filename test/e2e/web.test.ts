@@ -1,44 +1,12 @@
 // End-to-end check of the web shell in a real browser (Debian chromium driven by playwright-core):
 // log in as a reviewer, find the demo item whose image matched a bank entry, and check what the item page shows.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { browserSkipReason, ensureWebBuild, launchChromium, saveScreenshot } from '../helpers/browser.js';
 import { startHaven } from '../helpers/haven.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WEB = join(ROOT, 'web');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const RESULTS = join(ROOT, 'test-results');
-
-const skip =
-  !existsSync(CHROMIUM) && process.env.CI !== 'true'
-    ? `chromium not found at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`
-    : false;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds web/dist when it is missing or older than its sources, so the server serves the current UI. */
-async function ensureWebBuild(): Promise<void> {
-  const index = join(WEB, 'dist', 'index.html');
-  const sources = Math.max(
-    newestMtime(join(WEB, 'src')),
-    statSync(join(WEB, 'index.html')).mtimeMs,
-    statSync(join(WEB, 'vite.config.ts')).mtimeMs,
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
-}
+const skip = browserSkipReason();
 
 // A skipped test (rather than a skipped suite) so the runner counts it as skipped.
 if (skip) test('web shell (browser end-to-end)', { skip }, () => {});
@@ -51,18 +19,7 @@ else
     before(async () => {
       await ensureWebBuild();
       haven = await startHaven({ demo: true });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
       page.setDefaultTimeout(15_000);
       page.on('pageerror', (err) => console.error('[browser pageerror]', err.message));
@@ -160,11 +117,7 @@ else
       assert.match(filter, /blur\(/);
       assert.equal(await page.locator('img.media-revealed').count(), 0, 'nothing is revealed by default');
 
-      mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({
-        path: join(RESULTS, 'item.png'),
-        fullPage: true,
-      });
+      await saveScreenshot(page, 'item');
     });
 
     test('a reviewer can reveal media (audited) and hide it again', async () => {

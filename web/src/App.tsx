@@ -3,6 +3,8 @@ import { Layout } from './components/Layout.js';
 import { ErrorBox, Loading } from './components/ui.js';
 import { BankPage } from './pages/BankPage.js';
 import { BanksPage } from './pages/BanksPage.js';
+import { CalibrationPage } from './pages/CalibrationPage.js';
+import { CalibrationSessionPage } from './pages/CalibrationSessionPage.js';
 import { ItemPage } from './pages/ItemPage.js';
 import { ItemsPage } from './pages/ItemsPage.js';
 import { LoginPage } from './pages/LoginPage.js';
@@ -25,6 +27,9 @@ function Routes({ path }: { path: string }) {
   if (path === '/review') return <ReviewPage />;
   if (path === '/review/settings') return <ReviewSettingsPage />;
   if (path === '/ops') return <OpsPage />;
+  if (path === '/calibration') return <CalibrationPage />;
+  const calibration = match('/calibration/:id', path);
+  if (calibration?.id) return <CalibrationSessionPage key={calibration.id} id={calibration.id} />;
   const item = match('/items/:id', path);
   if (item?.id) return <ItemPage key={item.id} id={item.id} />;
   const bank = match('/banks/:id', path);

@@ -265,6 +265,34 @@ export interface TaxonomyCategory {
   severity: string;
 }
 
+/** Open tasks sharing one bank entry ('bank:<entryId>') or identical content ('content:<digest>'). */
+export interface ClusterSummary {
+  clusterKey: string;
+  tasks: number;
+  priority: number | null;
+}
+
+export interface ClusterTask extends TaskListEntry {
+  priority: number;
+  clusterKey: string | null;
+  ongoingHarm: boolean;
+}
+
+/** What a lead's bulk decision did: each matched task decided one by one, or skipped with the reason. */
+export interface BulkResult {
+  bulkId: string;
+  matched: number;
+  decided: { taskId: string; itemId: string; outcome: string; decisionId: string | null }[];
+  skipped: { taskId: string; reason: string }[];
+}
+
+export interface BulkDecisionInput {
+  verdict: ReviewVerdict;
+  category?: string | null;
+  policyClause?: string | null;
+  note?: string | null;
+}
+
 const enc = encodeURIComponent;
 const task = (id: string, what: string) => `/v1/review/tasks/${enc(id)}/${what}`;
 
@@ -292,6 +320,12 @@ export const reviewApi = {
     const blob = await res.blob();
     return { url: URL.createObjectURL(blob), mime: blob.type };
   },
+
+  clusters: (queue?: string) => json<{ clusters: ClusterSummary[] }>('/v1/review/clusters', { query: { queue } }),
+  clusterTasks: (clusterKey: string) =>
+    json<{ tasks: ClusterTask[] }>('/v1/review/tasks', { query: { clusterKey, status: 'open', limit: 500 } }),
+  bulkDecide: (clusterKey: string, decision: BulkDecisionInput) =>
+    json<BulkResult>('/v1/review/bulk', { method: 'POST', body: { query: { clusterKey }, decision } }),
 
   wellness: (queue?: string) => json<OwnWellness>('/v1/review/wellness', { query: { queue } }),
   setWellness: (body: { blur?: boolean | null; grayscale?: boolean | null }) =>

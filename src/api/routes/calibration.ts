@@ -28,10 +28,11 @@ async function answering<T>(work: () => Promise<T>): Promise<T> {
 const actorOf = (p: Principal | null) => (p ? principalLabel(p) : 'unknown');
 
 /** Reading sessions is for those who answer (review:decide) and those who lead (review:lead, e.g. the ops manager). */
-function requireReader(p: Principal | null): Principal {
-  if (!p || !(p.permissions.has('review:decide') || p.permissions.has('review:lead'))) {
-    throw new HttpError(403, 'forbidden', 'this needs the review:decide or review:lead permission');
-  }
+/** Reviewers answer sessions; leads (who may not review themselves, e.g. the operations manager) run them. */
+const READERS = ['review:decide', 'review:lead'] as const;
+
+function signedIn(p: Principal | null): Principal {
+  if (!p) throw new HttpError(401, 'unauthenticated', 'log in first');
   return p;
 }
 
@@ -52,15 +53,14 @@ export function calibrationRoutes(routes: RouteTable, haven: Haven): void {
   });
 
   routes.add({
-    method: 'GET', url: '/v1/calibration/sessions', tag: 'calibration', access: 'authenticated',
-    summary: 'Calibration sessions, newest first (needs review:decide or review:lead)',
+    method: 'GET', url: '/v1/calibration/sessions', tag: 'calibration', access: READERS,
+    summary: 'Calibration sessions, newest first',
     query: z.strictObject({
       status: z.enum(['open', 'closed']).optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
       cursor: z.string().max(64).optional(),
     }),
     async handler({ query, principal }) {
-      requireReader(principal);
       const rows = await calibration.list({ status: query.status, limit: query.limit + 1, before: query.cursor });
       const page = rows.slice(0, query.limit);
       return { sessions: page.map(presentSummary), nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
@@ -68,10 +68,10 @@ export function calibrationRoutes(routes: RouteTable, haven: Haven): void {
   });
 
   routes.add({
-    method: 'GET', url: '/v1/calibration/sessions/:id', tag: 'calibration', access: 'authenticated', params: idParams,
+    method: 'GET', url: '/v1/calibration/sessions/:id', tag: 'calibration', access: READERS, params: idParams,
     summary: "A session: its items (blurred previews only) and the caller's answers. Others' answers and the results stay hidden until it closes, except from a lead",
     async handler({ params, principal }) {
-      const p = requireReader(principal);
+      const p = signedIn(principal);
       const v = await answering(() => calibration.view(params.id, { reviewer: principalLabel(p), lead: p.permissions.has('review:lead') }));
       return {
         session: presentSummary(v.session),

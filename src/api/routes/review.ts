@@ -16,8 +16,14 @@ const reason = z.string().trim().min(1, 'give a reason').max(2000);
 
 function reviewerOf(p: Principal | null): Reviewer {
   if (!p) throw new HttpError(401, 'unauthenticated', 'log in first');
-  return { label: principalLabel(p), userId: p.kind === 'user' ? p.id : null, roles: p.kind === 'user' ? p.roles : [] };
+  return {
+    label: principalLabel(p), userId: p.kind === 'user' ? p.id : null, roles: p.kind === 'user' ? p.roles : [], lead: p.permissions.has('review:lead'),
+  };
 }
+
+/** Leads (senior reviewers, the operations manager) see and move other people's work. */
+const isLead = (p: Principal | null) => p?.permissions.has('review:lead') === true;
+const DECIDE_OR_LEAD = ['review:decide', 'review:lead'] as const;
 
 /** Review refusals become HTTP answers; anything else is a bug and propagates. */
 async function answering<T>(work: () => Promise<T>): Promise<T> {
@@ -46,10 +52,9 @@ export function reviewRoutes(routes: RouteTable, haven: Haven): void {
   const service = new ReviewService(haven.store, haven.clock, new AppealService(haven.store, haven.clock), haven.keys ?? null);
   const work = new ReviewWork(haven.store, haven.clock, service);
 
-  async function viewFor(taskId: string, reviewer: Reviewer) {
+  async function viewFor(taskId: string, reviewer: Reviewer, lead: boolean) {
     const task = await getTask(haven.store.db, taskId);
     if (!task) throw new HttpError(404, 'not_found', `review task ${taskId} not found`);
-    const lead = reviewer.roles.some((r) => r === 'senior_reviewer' || r === 'ops_manager' || r === 'admin');
     if (task.claimed_by !== reviewer.label && !lead) {
       throw new HttpError(403, 'not_your_claim', `task ${taskId} is not claimed by you; claim work with POST /v1/review/claim`);
     }
@@ -89,12 +94,12 @@ export function reviewRoutes(routes: RouteTable, haven: Haven): void {
     async handler({ body, principal }) {
       const reviewer = reviewerOf(principal);
       const { task, exposure } = await answering(() => service.claim(reviewer, { queues: body.queues }));
-      return { task: task ? await viewFor(task.taskId, reviewer) : null, exposure };
+      return { task: task ? await viewFor(task.taskId, reviewer, false) : null, exposure };
     },
   });
 
   routes.add({
-    method: 'GET', url: '/v1/review/tasks', tag: 'review', access: 'review:decide',
+    method: 'GET', url: '/v1/review/tasks', tag: 'review', access: DECIDE_OR_LEAD,
     summary: 'Tasks: yours (mine=true: claimed or held by you, or assigned to you), or (leads) by queue, status or cluster',
     query: z.strictObject({
       mine: z.enum(['true', 'false']).optional(),
@@ -105,7 +110,7 @@ export function reviewRoutes(routes: RouteTable, haven: Haven): void {
     }),
     async handler({ query, principal }) {
       const reviewer = reviewerOf(principal);
-      const lead = reviewer.roles.some((r) => r === 'senior_reviewer' || r === 'ops_manager' || r === 'admin');
+      const lead = isLead(principal);
       if (query.mine !== 'true' && !lead) throw new HttpError(403, 'forbidden', 'listing other people\'s work needs a lead role; use mine=true');
       const rows = query.mine === 'true'
         ? [
@@ -125,10 +130,10 @@ export function reviewRoutes(routes: RouteTable, haven: Haven): void {
   });
 
   routes.add({
-    method: 'GET', url: '/v1/review/tasks/:id', tag: 'review', access: 'review:decide', params: taskParams,
+    method: 'GET', url: '/v1/review/tasks/:id', tag: 'review', access: DECIDE_OR_LEAD, params: taskParams,
     summary: 'A task you hold: the item, its conversation and accounts, the signals and why it was queued (hidden for blind QA)',
     async handler({ params, principal }) {
-      return viewFor(params.id, reviewerOf(principal));
+      return viewFor(params.id, reviewerOf(principal), isLead(principal));
     },
   });
 
@@ -197,7 +202,7 @@ export function reviewRoutes(routes: RouteTable, haven: Haven): void {
   }
 
   routes.add({
-    method: 'GET', url: '/v1/review/clusters', tag: 'review', access: 'review:decide',
+    method: 'GET', url: '/v1/review/clusters', tag: 'review', access: DECIDE_OR_LEAD,
     summary: 'Open clusters: tasks sharing one bank entry or identical content, which one decision can cover',
     query: z.strictObject({ queue: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
     async handler({ query }) {

@@ -5,11 +5,12 @@ import { useAsync } from '../hooks.js';
 import { Link, useLocation } from '../router.js';
 import { useSession, useUser } from '../session.js';
 
-/** Entries with a permission are shown only to users who have it. */
-const NAV: { to: string; label: string; match: string; permission?: string }[] = [
+/** Entries with permissions are shown only to users who have one of them. */
+const NAV: { to: string; label: string; match: string; permission?: string | string[] }[] = [
   { to: '/items', label: 'Items', match: '/items' },
   { to: '/banks', label: 'Hash banks', match: '/banks' },
   { to: '/review', label: 'Review', match: '/review', permission: 'review:decide' },
+  { to: '/calibration', label: 'Calibration', match: '/calibration', permission: ['review:decide', 'review:lead'] },
   { to: '/ops', label: 'Operations', match: '/ops', permission: 'ops:read' },
   { to: '/review/settings', label: 'Review settings', match: '/review/settings', permission: 'review:configure' },
 ];
@@ -30,7 +31,7 @@ export function Layout({ children }: { children: ReactNode }) {
           Haven
         </Link>
         <ul>
-          {NAV.filter((entry) => !entry.permission || hasPermission(user, entry.permission)).map((entry) => {
+          {NAV.filter((entry) => !entry.permission || [entry.permission].flat().some((p) => hasPermission(user, p))).map((entry) => {
             // The most specific entry wins: /review/settings is not also "Review".
             const longer = NAV.some((o) => o.match.length > entry.match.length && (path === o.match || path.startsWith(`${o.match}/`)));
             const active = !longer && (path === entry.match || path.startsWith(`${entry.match}/`));

@@ -1,7 +1,10 @@
 // The review workbench: claim the next task, see it (media protected until revealed step by step), decide with
-// the keyboard or the form, and see what the decision did (a second review, a QA check, an escalation).
+// the keyboard or the form, and see what the decision did (a second review, a QA check, an escalation). Leads also
+// see clusters of alike tasks and can decide a whole cluster at once.
 import { useCallback, useEffect, useState } from 'react';
+import { hasPermission } from '../api.js';
 import { AssignForm } from '../components/review/AssignForm.js';
+import { ClusterPanel } from '../components/review/ClusterPanel.js';
 import { DecisionForm, type DecisionDraft, draftToInput, emptyDraft } from '../components/review/DecisionForm.js';
 import { MyTasks, QueuePanel } from '../components/review/QueuePanel.js';
 import { MAX_REVEAL_STEP, ReviewMedia } from '../components/review/ReviewMedia.js';
@@ -12,9 +15,11 @@ import { ErrorBox, Loading, Section } from '../components/ui.js';
 import { humanize } from '../format.js';
 import { useAsync, useDocumentTitle } from '../hooks.js';
 import { type DecisionResult, type OwnWellness, reviewApi, type TaskView } from '../review-api.js';
+import { useUser } from '../session.js';
 
 export function ReviewPage() {
   useDocumentTitle('Review');
+  const user = useUser();
   const queues = useAsync(() => reviewApi.queues(), []);
   const mine = useAsync(() => reviewApi.myTasks(), []);
   const taxonomy = useAsync(() => reviewApi.taxonomy(), []);
@@ -249,6 +254,17 @@ export function ReviewPage() {
                 <Loading />
               ) : null}
               <MyTasks tasks={mine.data?.tasks ?? []} onOpen={(id) => void openTask(id)} />
+              {hasPermission(user, 'review:lead') && queues.data ? (
+                <ClusterPanel
+                  queues={queues.data.queues}
+                  categories={categories}
+                  me={`user:${user.email}`}
+                  onDecided={() => {
+                    queues.reload();
+                    mine.reload();
+                  }}
+                />
+              ) : null}
             </>
           )}
         </div>
