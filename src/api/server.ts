@@ -17,14 +17,18 @@ import { bankRoutes } from './routes/banks.js';
 import { calibrationRoutes } from './routes/calibration.js';
 import { configRoutes } from './routes/config.js';
 import { demoPlatformReceiver } from './routes/demo-platform.js';
+import { escalationRoutes } from './routes/escalations.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { itemRoutes } from './routes/items.js';
+import { labelRoutes } from './routes/labels.js';
 import { mediaRoutes } from './routes/media.js';
 import { opsRoutes } from './routes/ops.js';
 import { opsMetricsRoutes } from './routes/ops-metrics.js';
+import { proposalRoutes } from './routes/proposals.js';
 import { reportRoutes } from './routes/reports.js';
 import { reviewRoutes } from './routes/review.js';
 import { rulesRoutes } from './routes/rules.js';
+import { traceRoutes } from './routes/traces.js';
 import { wellnessRoutes } from './routes/wellness.js';
 
 export interface ServerOptions {
@@ -79,6 +83,10 @@ export async function buildServer(haven: Haven, opts: ServerOptions = {}): Promi
   wellnessRoutes(routes, haven);
   calibrationRoutes(routes, haven);
   reviewRoutes(routes, haven);
+  labelRoutes(routes, haven);
+  traceRoutes(routes, haven);
+  escalationRoutes(routes, haven);
+  proposalRoutes(routes, haven);
   const openapi = routes.openapi({ title: 'Haven API', version: HAVEN_VERSION });
   app.get('/openapi.json', async () => openapi);
   if (opts.demoWebhookSecret) demoPlatformReceiver(app, opts.demoWebhookSecret);

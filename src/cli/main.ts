@@ -4,6 +4,7 @@ import { adminCommands } from './commands/admin.js';
 import { appealCommands } from './commands/appeals.js';
 import { bankCommands } from './commands/bank.js';
 import { classifyCommand } from './commands/classify.js';
+import { escalationCommands } from './commands/escalation.js';
 import { evalCommands } from './commands/eval.js';
 import { evidenceCommands } from './commands/evidence.js';
 import { hashCommand } from './commands/hash.js';
@@ -11,10 +12,12 @@ import { ingestCommand } from './commands/ingest.js';
 import { itemCommand } from './commands/item.js';
 import { modelCommands } from './commands/model.js';
 import { opsCommands } from './commands/ops.js';
+import { proposalCommands, whatIfCommand } from './commands/proposal.js';
 import { reportCommands } from './commands/reports.js';
 import { rulesCommands } from './commands/rules.js';
 import { serveCommand } from './commands/serve.js';
 import { textCommand } from './commands/text.js';
+import { traceCommand } from './commands/trace.js';
 
 const program = new Command()
   .name('haven')
@@ -36,6 +39,10 @@ evidenceCommands(program);
 textCommand(program);
 appealCommands(program);
 opsCommands(program);
+escalationCommands(program);
+traceCommand(program);
+proposalCommands(program);
+whatIfCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`haven: ${e instanceof Error ? e.message : String(e)}\n`);

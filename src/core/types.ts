@@ -143,6 +143,10 @@ export const EVENT_TYPES = [
   'appeal_filed', 'appeal_resolved', 'action_cancelled',
   'review_claimed', 'review_decided', 'review_second_required', 'qa_completed', 'review_assigned', 'review_held',
   'review_released', 'review_escalated', 'media_revealed',
+  'escalation_opened', 'escalation_note_added', 'escalation_status_changed', 'escalation_assigned', 'escalation_entities_added',
+  'root_cause_suggested', 'root_cause_added', 'root_cause_decided', 'remediation_added', 'remediation_updated',
+  'proposal_created', 'proposal_backtested', 'proposal_approved', 'proposal_rejected', 'proposal_deployed', 'retroaction_applied',
+  'label_added', 'label_removed', 'rule_snoozed', 'rule_snooze_removed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,5 +1,6 @@
 import type { CategoryId } from '../core/taxonomy.js';
 import type { Account, Evidence, Item, Signal } from '../core/types.js';
+import type { ActiveLabel, ActiveSnooze } from '../investigations/labels.js';
 import type { AccountAggregate } from './behaviour/evaluate.js';
 import type { ConversationState } from './conversation/state.js';
 
@@ -23,6 +24,10 @@ export interface BehaviourContext {
 export interface DetectionContext {
   conversation: ConversationContext | null;
   behaviour: BehaviourContext | null;
+  /** Labels in force on the item's author account, conversation and device (metadata.deviceId); absent: none loaded. */
+  labels?: readonly ActiveLabel[];
+  /** Rule snoozes in force for the item's author account and conversation. */
+  snoozes?: readonly ActiveSnooze[];
 }
 
 export interface DetectionInput {
@@ -63,10 +68,13 @@ export interface Detector {
   /** 'cascade': runs only when the cascade plan asks for it (LLM classifiers); otherwise on every item it applies to. */
   readonly stage?: 'cascade';
   versions(): Record<string, string | number>;
+  /** Narrows `inputs` by what the pipeline loaded around the item (e.g. entity.labels only where a label is in force). */
+  appliesTo?(input: DetectionInput): boolean;
   detect(input: DetectionInput, prior: readonly Signal[]): SignalDraft[] | DetectorResult | Promise<SignalDraft[] | DetectorResult>;
 }
 
-export function detectorApplies(d: Detector, item: Item): boolean {
+export function detectorApplies(d: Detector, item: Item, input?: DetectionInput): boolean {
+  if (input && d.appliesTo && !d.appliesTo(input)) return false;
   const hasText = Boolean(item.text);
   const hasImage = item.media.some((m) => m.mime.startsWith('image/'));
   const hasVideo = item.media.some((m) => m.mime.startsWith('video/'));

@@ -3,11 +3,13 @@ import type { AccountAggregate, BehaviourConfig } from '../detectors/behaviour/i
 import { behaviourWindowStarts } from '../detectors/behaviour/index.js';
 import type { ConversationState } from '../detectors/conversation/state.js';
 import type { BehaviourContext, DetectionContext, StateUpdate } from '../detectors/types.js';
+import { entitiesOfItem, indexLabels, type LabelIndex, labelsForItem } from '../investigations/labels.js';
 import type { Queryable } from '../store/db.js';
 import {
   type ContactEdge, distinctAdultSendersSince, distinctMinorRecipientsSince, insertContacts, minorFriendRequestsSince,
 } from '../store/repos/contacts.js';
 import { loadConversationStates } from '../store/repos/conversations.js';
+import { activeForEntities } from '../store/repos/entity-labels.js';
 
 const DAY_MS = 86_400_000;
 const NONE: AccountAggregate = { count: 0, countBefore: 0, accountIds: [] };
@@ -38,6 +40,8 @@ export class BatchContext {
   /** Per conversation: messages sent before the batch's earliest item, and send times within the batch's span. */
   private readonly before = new Map<string, number>();
   private readonly span = new Map<string, number[]>();
+  /** Labels and rule snoozes in force on the batch's authors, conversations and devices. */
+  private labels: LabelIndex = indexLabels({ labels: [], snoozes: [] });
 
   private constructor(
     private readonly q: Queryable,
@@ -45,8 +49,12 @@ export class BatchContext {
     private readonly behaviour: BehaviourConfig,
   ) {}
 
+  /**
+   * `at`: when the batch is evaluated, for which labels and snoozes are in force. Without it, the latest time an item
+   * of the batch was ingested (the worker runs right after ingest; a replay passes the time it replays at).
+   */
   static async load(
-    q: Queryable, items: readonly Item[], accounts: ReadonlyMap<string, Account>, behaviour: BehaviourConfig,
+    q: Queryable, items: readonly Item[], accounts: ReadonlyMap<string, Account>, behaviour: BehaviourConfig, at?: number,
   ): Promise<BatchContext> {
     const ctx = new BatchContext(q, accounts, behaviour);
     const edges = items.flatMap((i) => contactEdges(i, accounts));
@@ -54,7 +62,15 @@ export class BatchContext {
     const conversations = [...new Set(items.flatMap((i) => (i.conversationId ? [i.conversationId] : [])))];
     for (const [id, state] of await loadConversationStates(q, conversations)) ctx.states.set(id, state);
     await ctx.countEarlierMessages(items);
+    await ctx.loadLabels(items, at ?? Math.max(0, ...items.map((i) => i.ingestedAt)));
     return ctx;
+  }
+
+  /** Labels and snoozes of every author, conversation and device of the batch, in one query. */
+  private async loadLabels(items: readonly Item[], at: number): Promise<void> {
+    const entities = items.flatMap(entitiesOfItem);
+    if (entities.length === 0) return;
+    this.labels = indexLabels(await activeForEntities(this.q, entities, at));
   }
 
   /**
@@ -96,7 +112,7 @@ export class BatchContext {
 
   /** The context of one item of the batch. */
   async forItem(item: Item): Promise<DetectionContext> {
-    return { conversation: this.conversation(item), behaviour: await this.behaviourAround(item) };
+    return { conversation: this.conversation(item), behaviour: await this.behaviourAround(item), ...labelsForItem(item, this.labels) };
   }
 
   apply(updates: readonly StateUpdate[]): void {

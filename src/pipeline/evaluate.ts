@@ -90,12 +90,12 @@ export async function evaluateItem(input: DetectionInput, deps: EvaluateDeps): P
   };
 
   for (const d of ordered) {
-    if (d.stage !== 'cascade' && detectorApplies(d, item)) await run(d, false);
+    if (d.stage !== 'cascade' && detectorApplies(d, item, input)) await run(d, false);
   }
 
   // The cascade: expensive classifiers only where the cheap ones leave doubt, with the reason recorded either way.
   const capToReview = new Map<string, string>();
-  const expensive = ordered.filter((d) => d.stage === 'cascade' && detectorApplies(d, item));
+  const expensive = ordered.filter((d) => d.stage === 'cascade' && detectorApplies(d, item, input));
   // Without an LLM configured there is nothing to plan, and no event per item to say so (/readyz and the UI do).
   if (expensive.length > 0) {
     const plan = planLlm(signals, item, deps.cascade?.config ?? DISABLED_CASCADE, policy, deps.cascade !== undefined);

@@ -16,6 +16,7 @@ import { type BehaviourConfig, DEFAULT_BEHAVIOUR_CONFIG, parseBehaviourConfig } 
 import { BehaviourDetector } from '../detectors/behaviour/detector.js';
 import { DEFAULT_CONVERSATION_RISK_CONFIG, parseConversationRiskConfig } from '../detectors/conversation/config.js';
 import { ConversationRiskDetector } from '../detectors/conversation/detector.js';
+import { EntityLabelDetector } from '../detectors/labels/detector.js';
 import { type CascadeConfig, cascadeConfigSchema, DEFAULT_CASCADE_CONFIG } from './cascade/config.js';
 import { DEFAULT_LLM_POLICY } from '../detectors/llm/policy/index.js';
 import { DEFAULT_REVIEW_CONFIG, type ReviewConfig, reviewConfigSchema } from '../review/config.js';
@@ -127,7 +128,7 @@ export class DetectionRuntime {
     return {
       detectors: [
         new ExactHashDetector(this.index), this.pdqDetector, this.vpdqDetector, this.rules.detector,
-        this.conversationDetector.detector, this.behaviourDetector.detector,
+        this.conversationDetector.detector, this.behaviourDetector.detector, new EntityLabelDetector(),
         ...(this.model.detector ? [this.model.detector] : []),
         ...(this.llm ? [await this.llm.detector(q)] : []),
       ],

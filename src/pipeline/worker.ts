@@ -60,7 +60,7 @@ export class PipelineWorker {
     for (const i of items.values()) for (const a of [i.authorId, ...i.recipientIds]) if (a) accountIds.add(a);
     const accounts = new Map((await accountsByIds(db, [...accountIds])).map((a) => [a.id as string, a]));
     const setup = await this.runtime.current(db);
-    const context = await BatchContext.load(db, [...items.values()], accounts, setup.behaviour);
+    const context = await BatchContext.load(db, [...items.values()], accounts, setup.behaviour, this.opts.clock.now());
 
     const done: { job: ClaimedJob; item: Item; result: Evaluation }[] = [];
     const failed: { job: ClaimedJob; error: string }[] = [];

@@ -1,5 +1,5 @@
 import type { Evidence } from '../../../core/types.js';
-import type { DetectionInput, Detector, SignalDraft } from '../../types.js';
+import type { DetectionContext, DetectionInput, Detector, DetectorResult, SignalDraft } from '../../types.js';
 import { ruleContextFromInput } from './context.js';
 import type { RuleHit, RuleSet } from './rule-set.js';
 
@@ -19,10 +19,31 @@ export class RuleDetector implements Detector {
     return { [this.id]: RuleDetector.VERSION, rules: this.rules.version };
   }
 
-  detect(input: DetectionInput): SignalDraft[] {
+  /** Without snoozes in the context the answer is always plain signals (the rule tester and tests rely on it). */
+  detect(input: DetectionInput & { context?: (DetectionContext & { snoozes?: undefined }) | undefined }): SignalDraft[];
+  detect(input: DetectionInput): SignalDraft[] | DetectorResult;
+  detect(input: DetectionInput): SignalDraft[] | DetectorResult {
     const text = input.item.text;
     if (!text) return [];
-    return signalsFromHits(this.rules.evaluate(text, ruleContextFromInput(input)), this.rules.version);
+    const hits = this.rules.evaluate(text, ruleContextFromInput(input));
+    const snoozes = input.context?.snoozes ?? [];
+    if (snoozes.length === 0 || hits.length === 0) return signalsFromHits(hits, this.rules.version);
+    // A rule snoozed for this author or conversation is dropped after it matched, so the trace can say it would have fired.
+    const kept: RuleHit[] = [];
+    const skipped: Record<string, unknown>[] = [];
+    for (const h of hits) {
+      const snooze = snoozes.find((s) => s.ruleId === h.ruleId);
+      if (!snooze) {
+        kept.push(h);
+        continue;
+      }
+      skipped.push({
+        ruleId: h.ruleId, category: h.category, weight: h.weight, snoozeId: snooze.id, entityType: snooze.entityType,
+        entityId: snooze.entityId, reason: snooze.reason, createdBy: snooze.createdBy, expiresAt: snooze.expiresAt,
+      });
+    }
+    const signals = signalsFromHits(kept, this.rules.version);
+    return skipped.length === 0 ? signals : { signals, details: { snoozed: skipped } };
   }
 }
 
