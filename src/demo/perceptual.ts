@@ -26,7 +26,8 @@ const EDITS: { name: string; apply: (s: Sharp) => Sharp }[] = [
 
 /**
  * The perceptual part of the demo: a bank of PDQ hashes of generated scenes, and posts carrying edited copies of
- * them (resized, mirrored, rotated) that exact digests cannot catch, plus an unrelated scene that must not match.
+ * them (resized, mirrored, rotated) that exact digests cannot catch, a cropped copy that slips past the match radius
+ * (the evasion the demo escalation investigates), plus an unrelated scene that must not match.
  */
 export async function perceptualDemo(world: Pick<DemoWorld, 'accounts'>, now: number): Promise<{ bank: DemoBank; items: ItemInput[] }> {
   const entries = [];
@@ -45,6 +46,13 @@ export async function perceptualDemo(world: Pick<DemoWorld, 'accounts'>, now: nu
       createdAt: now - seed * 3_600_000, metadata: { synthetic: true, scenario: 'edited_copy', edit: edit.name },
     });
   }
+  // An evasion for investigations to find: a 4% crop takes the hash past the match radius (a near miss, not a match).
+  const cropped = await sharp(Buffer.from(sceneSvg(1))).extract({ left: 24, top: 0, width: 616, height: 480 }).png().toBuffer();
+  items.push({
+    externalId: 'post_pdq_crop', surface: 'public_post', kind: 'multimodal', text: 'Reposting this (trimmed a little)',
+    media: [{ data: cropped.toString('base64') }], author: { externalId: (posters[4 % posters.length] as AccountInput).externalId },
+    createdAt: now - 4 * 3_600_000, metadata: { synthetic: true, scenario: 'evasion_crop', edit: 'cropped 4% from the left', labels: ['CSE-01'] },
+  });
   const unrelated = await sharp(Buffer.from(sceneSvg(7))).jpeg({ quality: 85 }).toBuffer();
   items.push({
     externalId: 'post_pdq_unrelated', surface: 'public_post', kind: 'image', media: [{ data: unrelated.toString('base64') }],

@@ -3,6 +3,7 @@ import { localSecret, openHaven } from '../../app.js';
 import { DEMO_WEBHOOK_PATH } from '../../api/routes/demo-platform.js';
 import { buildServer } from '../../api/server.js';
 import { loadConfig } from '../../config.js';
+import { openDemoEscalation } from '../../demo/escalation.js';
 import { playDemoReviewHistory } from '../../demo/review-history.js';
 import { DEMO_PASSWORD, DEMO_USERS, isDemoSeeded, seedDemo } from '../../demo/seed.js';
 import { startBackgroundWork } from '../../pipeline/loops.js';
@@ -43,9 +44,13 @@ export function serveCommand(program: Command): void {
         const r = await seedDemo(haven, { accounts: 200, seed: 1 });
         log.info(`demo ready: ${r.items} items from ${r.accounts} accounts; log in as ${DEMO_USERS.map((u) => u.email).join(', ')} with password "${DEMO_PASSWORD}"`);
         // Once the pipeline has processed the world, a short scripted review shift gives the dashboard figures.
-        void work?.idle().then(() => playDemoReviewHistory(haven)).then((shift) => {
+        // and an escalation is opened on the demo's evasive re-post for investigators to work.
+        void work?.idle().then(async () => {
+          const shift = await playDemoReviewHistory(haven);
           if (shift) log.info(`demo review shift: ${shift.decided} decisions, ${shift.qaChecks} QA checks`);
-        }).catch((e: unknown) => log.error({ err: e }, 'demo review shift failed'));
+          const escalation = await openDemoEscalation(haven);
+          if (escalation) log.info(`demo escalation ${escalation} opened`);
+        }).catch((e: unknown) => log.error({ err: e }, 'demo review shift or escalation failed'));
       }
 
       const shutdown = async (signal: string) => {
