@@ -31,6 +31,8 @@ export const PERMISSIONS = [
   'investigations:write', // open and work escalations; put labels on entities; snooze a rule for one entity
   'proposals:write', // propose a change from an escalation and backtest it
   'proposals:approve', // approve (a second person) and deploy a proposed change of policy, rules or prompts
+  'analytics:read', // trends, spikes, tactics, networks
+  'analytics:sql', // the read-only SQL console over the documented views
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -39,7 +41,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'items:read', 'banks:read', 'banks:write', 'taxonomy:read', 'users:manage', 'audit:read', 'investigations:read',
     'investigations:write', 'proposals:write',
   ],
-  ops_manager: ['items:read', 'banks:read', 'taxonomy:read', 'audit:read', 'review:lead', 'review:configure', 'ops:read'],
+  ops_manager: ['items:read', 'banks:read', 'taxonomy:read', 'audit:read', 'review:lead', 'review:configure', 'ops:read', 'analytics:read'],
   reviewer: ['items:read', 'media:view', 'banks:read', 'taxonomy:read', 'review:decide'],
   senior_reviewer: [
     'items:read', 'items:classify', 'media:view', 'banks:read', 'banks:write', 'taxonomy:read', 'appeals:decide', 'review:decide',
@@ -47,9 +49,9 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   investigator: [
     'items:read', 'items:classify', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read', 'reports:read', 'evidence:read',
-    'investigations:read', 'investigations:write', 'proposals:write',
+    'investigations:read', 'investigations:write', 'proposals:write', 'analytics:read',
   ],
-  analyst: ['items:read', 'banks:read', 'taxonomy:read'],
+  analyst: ['items:read', 'banks:read', 'taxonomy:read', 'analytics:read', 'analytics:sql'],
   legal: ['items:read', 'media:view', 'banks:read', 'taxonomy:read', 'audit:read', 'reports:read', 'reports:approve', 'evidence:read', 'evidence:manage'],
   policy: ['items:read', 'items:classify', 'banks:read', 'taxonomy:read', 'taxonomy:write', 'policy:write', 'proposals:write', 'proposals:approve'],
 };

@@ -19,6 +19,7 @@ import { appealsMigration } from './migrations/010-appeals.js';
 import { reviewClaimsMigration } from './migrations/011-review-claims.js';
 import { reviewOpsMigration } from './migrations/012-review-ops.js';
 import { investigationsMigration } from './migrations/013-investigations.js';
+import { analyticsMigration } from './migrations/014-analytics.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -102,6 +103,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '011-review-claims': reviewClaimsMigration(dialect),
     '012-review-ops': reviewOpsMigration(dialect),
     '013-investigations': investigationsMigration(dialect),
+    '014-analytics': analyticsMigration(dialect),
   };
 }
 
