@@ -12,6 +12,9 @@ const NAV: { to: string; label: string; match: string; permission?: string | str
   { to: '/review', label: 'Review', match: '/review', permission: 'review:decide' },
   { to: '/calibration', label: 'Calibration', match: '/calibration', permission: ['review:decide', 'review:lead'] },
   { to: '/ops', label: 'Operations', match: '/ops', permission: 'ops:read' },
+  { to: '/escalations', label: 'Escalations', match: '/escalations', permission: 'investigations:read' },
+  { to: '/remediation', label: 'Remediation board', match: '/remediation', permission: 'investigations:read' },
+  { to: '/proposals', label: 'Proposals', match: '/proposals', permission: ['proposals:write', 'proposals:approve'] },
   { to: '/review/settings', label: 'Review settings', match: '/review/settings', permission: 'review:configure' },
 ];
 

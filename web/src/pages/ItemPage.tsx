@@ -85,6 +85,9 @@ function ItemView({ detail, reload }: { detail: ItemDetail; reload: () => void }
             <Chip>{humanize(item.surface)}</Chip>
             <Chip>{humanize(item.kind)}</Chip>
             <StatusBadge status={item.status} />
+            <Link to={`/items/${encodeURIComponent(item.id)}/trace`} className="btn btn-small" data-testid="item-trace-link">
+              Trace
+            </Link>
           </div>
         </div>
         <Facts>
@@ -178,7 +181,12 @@ function ItemView({ detail, reload }: { detail: ItemDetail; reload: () => void }
         <ActionsTable actions={actions} />
       </Section>
 
-      <Section title="Event trace" id="events" aside={<span className="muted small">{events.length} events</span>}>
+      <Section title="Event trace" id="events" aside={
+          <span className="muted small">
+            {events.length} events · <Link to={`/items/${encodeURIComponent(item.id)}/trace`}>enforcement trace</Link>
+          </span>
+        }
+      >
         <EventTrace events={events} />
       </Section>
     </>
