@@ -1,4 +1,5 @@
 import type { Scenario } from '../types.js';
+import { analyticsScenario } from './analytics.js';
 import { backtestScenario } from './backtest.js';
 import { banksImportScenario } from './banks-import.js';
 import { hashingIndexScenario } from './hashing-index.js';
@@ -9,7 +10,7 @@ import { reviewScenario } from './review.js';
 import { textScenario } from './text.js';
 
 /** Every scenario, in the order `npm run bench` runs them. Add new ones here. */
-export const scenarios: readonly Scenario[] = [ingestScenario, hashingPdqScenario, hashingIndexScenario, textScenario, llmScenario, banksImportScenario, reviewScenario, backtestScenario];
+export const scenarios: readonly Scenario[] = [ingestScenario, hashingPdqScenario, hashingIndexScenario, textScenario, llmScenario, banksImportScenario, reviewScenario, backtestScenario, analyticsScenario];
 
 /** Names that run several scenarios: `npm run bench -- hashing` runs PDQ throughput and the matching index. */
 export const groups: Readonly<Record<string, readonly string[]>> = { hashing: ['hashing-pdq', 'hashing-index'] };

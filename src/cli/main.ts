@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { HAVEN_VERSION } from '../version.js';
 import { adminCommands } from './commands/admin.js';
+import { analyticsNetworksCommands } from './commands/analytics-networks.js';
+import { analyticsTacticsCommands } from './commands/analytics-tactics.js';
+import { analyticsTrendsCommands } from './commands/analytics-trends.js';
 import { appealCommands } from './commands/appeals.js';
 import { bankCommands } from './commands/bank.js';
 import { classifyCommand } from './commands/classify.js';
@@ -16,6 +19,7 @@ import { proposalCommands, whatIfCommand } from './commands/proposal.js';
 import { reportCommands } from './commands/reports.js';
 import { rulesCommands } from './commands/rules.js';
 import { serveCommand } from './commands/serve.js';
+import { sqlCommand } from './commands/sql.js';
 import { textCommand } from './commands/text.js';
 import { traceCommand } from './commands/trace.js';
 
@@ -43,6 +47,10 @@ escalationCommands(program);
 traceCommand(program);
 proposalCommands(program);
 whatIfCommand(program);
+sqlCommand(program);
+analyticsTacticsCommands(program);
+analyticsTrendsCommands(program);
+analyticsNetworksCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`haven: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -4,6 +4,7 @@ import type { Role } from '../core/roles.js';
 import { getBankByName } from '../store/repos/banks.js';
 import { findUserByEmail } from '../store/repos/people.js';
 import { perceptualDemo } from './perceptual.js';
+import { plantAnalytics } from './planted.js';
 import { generateWorld } from './world.js';
 import { DEFAULT_TAXONOMY } from '../core/taxonomy-default.js';
 import { examplesFromItems } from '../detectors/model/data.js';
@@ -57,6 +58,8 @@ export async function seedDemo(
 
   const perceptual = await perceptualDemo(world, now);
   world.items.push(...perceptual.items);
+  // Patterns for analytics to find (src/demo/planted.ts): a spike, a network and an obfuscation campaign.
+  world.items.push(...plantAnalytics(world, now).items);
   let bankEntries = 0;
   for (const b of [...world.banks, perceptual.bank]) {
     const bank = (await getBankByName(haven.store.db, b.name)) ?? (await haven.banks.create({ name: b.name, description: b.description, source: b.source }, actor));

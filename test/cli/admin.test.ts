@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { PERMISSIONS } from '../../src/core/roles.js';
 import { DEMO_USERS } from '../../src/demo/seed.js';
 import { perceptualDemo } from '../../src/demo/perceptual.js';
+import { plantAnalytics } from '../../src/demo/planted.js';
 import { generateWorld } from '../../src/demo/world.js';
 import { openSqlite } from '../../src/store/db.js';
 import { auditHash } from '../../src/store/repos/audit.js';
@@ -173,7 +174,7 @@ test('haven demo seed prints its counts, and a second run adds nothing', { timeo
   const haven = cli(dataDir);
   const generated = await generateWorld({ accounts: 20, seed: 3 });
   const perceptual = await perceptualDemo(generated, 0);
-  const world = { items: [...generated.items, ...perceptual.items] };
+  const world = { items: [...generated.items, ...perceptual.items, ...plantAnalytics(generated, 0).items] };
   const bankEntries = generated.banks.reduce((n, b) => n + b.entries.length, 0) + perceptual.bank.entries.length;
   assert.ok(world.items.length > 20 && bankEntries > 0);
 
