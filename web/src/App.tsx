@@ -1,6 +1,9 @@
 import { useEffect } from 'react';
 import { Layout } from './components/Layout.js';
 import { ErrorBox, Loading } from './components/ui.js';
+import { AnalyticsNetworksPage } from './pages/AnalyticsNetworksPage.js';
+import { AnalyticsPage } from './pages/AnalyticsPage.js';
+import { AnalyticsSqlPage } from './pages/AnalyticsSqlPage.js';
 import { AccountTracePage } from './pages/AccountTracePage.js';
 import { BankPage } from './pages/BankPage.js';
 import { BanksPage } from './pages/BanksPage.js';
@@ -38,6 +41,9 @@ function Routes({ path }: { path: string }) {
   if (path === '/escalations') return <EscalationsPage />;
   if (path === '/remediation') return <RemediationBoardPage />;
   if (path === '/proposals') return <ProposalsPage />;
+  if (path === '/analytics') return <AnalyticsPage />;
+  if (path === '/analytics/networks') return <AnalyticsNetworksPage />;
+  if (path === '/analytics/sql') return <AnalyticsSqlPage />;
   const escalation = match('/escalations/:id', path);
   if (escalation?.id) return <EscalationPage key={escalation.id} id={escalation.id} />;
   const proposal = match('/proposals/:id', path);

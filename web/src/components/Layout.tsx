@@ -15,6 +15,9 @@ const NAV: { to: string; label: string; match: string; permission?: string | str
   { to: '/escalations', label: 'Escalations', match: '/escalations', permission: 'investigations:read' },
   { to: '/remediation', label: 'Remediation board', match: '/remediation', permission: 'investigations:read' },
   { to: '/proposals', label: 'Proposals', match: '/proposals', permission: ['proposals:write', 'proposals:approve'] },
+  { to: '/analytics', label: 'Analytics', match: '/analytics', permission: 'analytics:read' },
+  { to: '/analytics/networks', label: 'Networks', match: '/analytics/networks', permission: 'analytics:read' },
+  { to: '/analytics/sql', label: 'SQL', match: '/analytics/sql', permission: 'analytics:sql' },
   { to: '/review/settings', label: 'Review settings', match: '/review/settings', permission: 'review:configure' },
 ];
 
