@@ -134,32 +134,40 @@ export class BatchContext {
     return { id: item.conversationId, messagesBefore, state: this.states.get(item.conversationId) ?? null };
   }
 
-  private async behaviourAround(item: Item): Promise<BehaviourContext | null> {
-    const author = item.authorId ? this.accounts.get(item.authorId) : undefined;
-    if (!author || item.recipientIds.length === 0) return null;
-    const cfg = this.behaviour;
-    const since = behaviourWindowStarts(cfg, item.createdAt);
-    const opts = { excludeItemId: item.id, until: item.createdAt, limit: 50 };
-    const writesToMinor = item.recipientIds.some((id) => isMinorBand(this.accounts.get(id)?.ageBand ?? 'unknown'));
-    const young = item.createdAt - author.createdAt < cfg.newAccountOutreach.maxAccountAgeDays * DAY_MS;
-    const [minorRecipients, newAccountMinorRecipients, minorFriendRequests] = writesToMinor
-      ? await Promise.all([
-        distinctMinorRecipientsSince(this.q, author.id, since.minorOutreach, opts),
-        young ? distinctMinorRecipientsSince(this.q, author.id, since.newAccountOutreach, opts) : NONE,
-        item.surface === 'friend_request' ? minorFriendRequestsSince(this.q, author.id, since.friendRequestBurst, opts) : NONE,
-      ])
-      : [NONE, NONE, NONE];
-    const adultSenders: BehaviourContext['adultSenders'] = [];
-    if (author.ageBand === 'adult') {
-      for (const id of item.recipientIds) {
-        const r = this.accounts.get(id);
-        if (!r || !isMinorBand(r.ageBand)) continue;
-        adultSenders.push({
-          recipientId: r.id, recipientBand: r.ageBand,
-          senders: await distinctAdultSendersSince(this.q, r.id, since.convergence, opts),
-        });
-      }
-    }
-    return { minorRecipients, newAccountMinorRecipients, minorFriendRequests, adultSenders };
+  private behaviourAround(item: Item): Promise<BehaviourContext | null> {
+    return behaviourAround(this.q, this.accounts, this.behaviour, item);
   }
+}
+
+/**
+ * The author's contact counts around one item, as of its time (the live pipeline and replays both read them so).
+ */
+export async function behaviourAround(
+  q: Queryable, accounts: ReadonlyMap<string, Account>, cfg: BehaviourConfig, item: Item,
+): Promise<BehaviourContext | null> {
+  const author = item.authorId ? accounts.get(item.authorId) : undefined;
+  if (!author || item.recipientIds.length === 0) return null;
+  const since = behaviourWindowStarts(cfg, item.createdAt);
+  const opts = { excludeItemId: item.id, until: item.createdAt, limit: 50 };
+  const writesToMinor = item.recipientIds.some((id) => isMinorBand(accounts.get(id)?.ageBand ?? 'unknown'));
+  const young = item.createdAt - author.createdAt < cfg.newAccountOutreach.maxAccountAgeDays * DAY_MS;
+  const [minorRecipients, newAccountMinorRecipients, minorFriendRequests] = writesToMinor
+    ? await Promise.all([
+      distinctMinorRecipientsSince(q, author.id, since.minorOutreach, opts),
+      young ? distinctMinorRecipientsSince(q, author.id, since.newAccountOutreach, opts) : NONE,
+      item.surface === 'friend_request' ? minorFriendRequestsSince(q, author.id, since.friendRequestBurst, opts) : NONE,
+    ])
+    : [NONE, NONE, NONE];
+  const adultSenders: BehaviourContext['adultSenders'] = [];
+  if (author.ageBand === 'adult') {
+    for (const id of item.recipientIds) {
+      const r = accounts.get(id);
+      if (!r || !isMinorBand(r.ageBand)) continue;
+      adultSenders.push({
+        recipientId: r.id, recipientBand: r.ageBand,
+        senders: await distinctAdultSendersSince(q, r.id, since.convergence, opts),
+      });
+    }
+  }
+  return { minorRecipients, newAccountMinorRecipients, minorFriendRequests, adultSenders };
 }

@@ -1,13 +1,10 @@
-import { type Account, isMinorBand, type Item } from '../../core/types.js';
-import { type AccountAggregate, type BehaviourConfig, behaviourWindowStarts } from '../../detectors/behaviour/index.js';
+import type { Account, Item } from '../../core/types.js';
+import type { BehaviourConfig } from '../../detectors/behaviour/index.js';
 import type { ConversationState } from '../../detectors/conversation/state.js';
 import type { BehaviourContext, DetectionContext, StateUpdate } from '../../detectors/types.js';
 import type { Queryable } from '../../store/db.js';
-import { distinctAdultSendersSince, distinctMinorRecipientsSince, minorFriendRequestsSince } from '../../store/repos/contacts.js';
 import { conversationCounts } from '../../store/repos/replay.js';
-
-const DAY_MS = 86_400_000;
-const NONE: AccountAggregate = { count: 0, countBefore: 0, accountIds: [] };
+import { behaviourAround } from '../../pipeline/context.js';
 
 /**
  * The context detectors see around a replayed item, read without writing anything (the live BatchContext records
@@ -53,29 +50,7 @@ export class ReplayContext {
     return { id: item.conversationId, messagesBefore, state: this.states.get(item.conversationId) ?? null };
   }
 
-  private async behaviourAround(item: Item): Promise<BehaviourContext | null> {
-    const author = item.authorId ? this.accounts.get(item.authorId) : undefined;
-    if (!author || item.recipientIds.length === 0) return null;
-    const cfg = this.behaviour;
-    const since = behaviourWindowStarts(cfg, item.createdAt);
-    const opts = { excludeItemId: item.id, until: item.createdAt, limit: 50 };
-    const writesToMinor = item.recipientIds.some((id) => isMinorBand(this.accounts.get(id)?.ageBand ?? 'unknown'));
-    const young = item.createdAt - author.createdAt < cfg.newAccountOutreach.maxAccountAgeDays * DAY_MS;
-    const [minorRecipients, newAccountMinorRecipients, minorFriendRequests] = writesToMinor
-      ? await Promise.all([
-        distinctMinorRecipientsSince(this.q, author.id, since.minorOutreach, opts),
-        young ? distinctMinorRecipientsSince(this.q, author.id, since.newAccountOutreach, opts) : NONE,
-        item.surface === 'friend_request' ? minorFriendRequestsSince(this.q, author.id, since.friendRequestBurst, opts) : NONE,
-      ])
-      : [NONE, NONE, NONE];
-    const adultSenders: BehaviourContext['adultSenders'] = [];
-    if (author.ageBand === 'adult') {
-      for (const id of item.recipientIds) {
-        const r = this.accounts.get(id);
-        if (!r || !isMinorBand(r.ageBand)) continue;
-        adultSenders.push({ recipientId: r.id, recipientBand: r.ageBand, senders: await distinctAdultSendersSince(this.q, r.id, since.convergence, opts) });
-      }
-    }
-    return { minorRecipients, newAccountMinorRecipients, minorFriendRequests, adultSenders };
+  private behaviourAround(item: Item): Promise<BehaviourContext | null> {
+    return behaviourAround(this.q, this.accounts, this.behaviour, item);
   }
 }
