@@ -1,5 +1,6 @@
 // Typed client for review operations: the workbench, wellness, the operations dashboard and review settings.
 // Shapes follow src/api/routes/review.ts, wellness.ts, ops-metrics.ts and config.ts.
+import type { OpsMetrics } from '../../src/review/ops/metrics.js';
 import { json, request } from './api.js';
 
 export type ReviewVerdict = 'violating' | 'not_violating' | 'escalate';
@@ -207,55 +208,8 @@ export interface ConfigVersion<T> {
   createdAt: string;
 }
 
-export interface OpsFigure {
-  key: string;
-  label: string;
-  value: number | null;
-  unit: string;
-  target: number | null;
-  direction: 'at_least' | 'at_most';
-  breached: boolean;
-}
-
-export interface OpsRate {
-  checks: number;
-  correct: number;
-  value: number | null;
-}
-
-export interface OpsTrendPoint {
-  from: string;
-  to: string;
-  slaCompliance: number | null;
-  automationRate: number | null;
-  decisions: number;
-  timeToActionP50Minutes: number | null;
-}
-
-export interface OpsMetrics {
-  window: { from: string; to: string };
-  figures: OpsFigure[];
-  queues: { queue: string; depth: number; oldestAgeMinutes: number; overdue: number }[];
-  sla: { decided: number; met: number; missed: number; openOverdue: number; withoutSla: number; compliance: number | null };
-  timeToAction: { items: number; p50Minutes: number | null; p90Minutes: number | null };
-  throughput: {
-    decisions: number;
-    reviewerHours: number;
-    perReviewerHour: number | null;
-    byReviewer: { reviewer: string; decisions: number; activeHours: number; perHour: number | null }[];
-    byHourOfDay: number[];
-  };
-  automation: { actionedItems: number; automated: number; rate: number | null };
-  precision: { qaChecks: number; qaAgreed: number; appealsResolved: number; appealsUpheld: number; value: number | null };
-  accuracy: {
-    overall: OpsRate;
-    byReviewer: (OpsRate & { reviewer: string })[];
-    byCategory: (OpsRate & { category: string | null })[];
-  };
-  reports: { filed: number; timeToReportP90Hours: number | null };
-  trend: { daily: OpsTrendPoint[]; weekly: OpsTrendPoint[] | null };
-  definitions: Record<string, string>;
-}
+// The dashboard's JSON is the server's own type: one definition, checked on both sides.
+export type { OpsFigure, OpsMetrics, OpsRate, OpsTrendPoint } from '../../src/review/ops/metrics.js';
 
 export type OpsTargets = Record<string, number | undefined>;
 
