@@ -16,15 +16,11 @@ const DAY_MS = 86_400_000;
 
 /** Who may read proposals: investigators and admins (investigations), and the people who propose or approve them. */
 const READERS: readonly Permission[] = ['investigations:read', 'proposals:write', 'proposals:approve', 'banks:write'];
+const WHAT_IF: readonly Permission[] = ['investigations:read', 'proposals:write'];
 
 function actorOf(principal: Principal | null): Actor {
   if (!principal) throw new HttpError(401, 'unauthenticated', 'authentication required');
   return { label: principalLabel(principal), permissions: principal.permissions };
-}
-
-function requireAny(principal: Principal | null, perms: readonly Permission[]): void {
-  if (!principal) throw new HttpError(401, 'unauthenticated', 'authentication required');
-  if (!perms.some((p) => principal.permissions.has(p))) throw new HttpError(403, 'forbidden', `this needs one of the permissions ${perms.join(', ')}`);
 }
 
 async function answering<T>(work: () => Promise<T>): Promise<T> {
@@ -70,15 +66,14 @@ export function proposalRoutes(routes: RouteTable, haven: Haven): void {
   });
 
   routes.add({
-    method: 'GET', url: '/v1/proposals', tag: 'proposals', access: 'authenticated', summary: 'Proposals, newest first',
+    method: 'GET', url: '/v1/proposals', tag: 'proposals', access: READERS, summary: 'Proposals, newest first',
     query: z.strictObject({
       status: z.enum(PROPOSAL_STATUSES).optional(),
       escalationId: z.string().min(1).max(64).optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
       cursor: z.string().max(64).optional(),
     }),
-    async handler({ query, principal }) {
-      requireAny(principal, READERS);
+    async handler({ query }) {
       const rows = await proposals.list({ status: query.status, escalationId: query.escalationId, limit: query.limit + 1, before: query.cursor });
       const page = rows.slice(0, query.limit);
       return { proposals: page.map(presentProposal), nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
@@ -86,10 +81,9 @@ export function proposalRoutes(routes: RouteTable, haven: Haven): void {
   });
 
   routes.add({
-    method: 'GET', url: '/v1/proposals/:id', tag: 'proposals', access: 'authenticated', params: idParams,
+    method: 'GET', url: '/v1/proposals/:id', tag: 'proposals', access: READERS, params: idParams,
     summary: 'One proposal with its backtests (newest first) and the change it would deploy now',
-    async handler({ params, principal }) {
-      requireAny(principal, READERS);
+    async handler({ params }) {
       const p = await answering(() => proposals.get(params.id));
       const backtests = (await proposals.backtests(p.id)).map((b) => ({ ...b, createdAt: iso(b.createdAt), windowFrom: iso(b.windowFrom), windowTo: iso(b.windowTo) }));
       return { proposal: presentProposal(p), backtests };
@@ -139,21 +133,19 @@ export function proposalRoutes(routes: RouteTable, haven: Haven): void {
   });
 
   routes.add({
-    method: 'GET', url: '/v1/proposals/:id/watch', tag: 'proposals', access: 'authenticated', params: idParams,
+    method: 'GET', url: '/v1/proposals/:id/watch', tag: 'proposals', access: READERS, params: idParams,
     summary: 'After deploy: does the root cause recur (recurrences vs items now caught)?',
-    async handler({ params, principal }) {
-      requireAny(principal, READERS);
+    async handler({ params }) {
       const w = await answering(() => watchProposal(haven.store.db, params.id));
       return { watch: { ...w, deployedAt: iso(w.deployedAt) } };
     },
   });
 
   routes.add({
-    method: 'GET', url: '/v1/loop/figures', tag: 'proposals', access: 'authenticated',
+    method: 'GET', url: '/v1/loop/figures', tag: 'proposals', access: READERS,
     summary: 'Feedback-loop figures: time from escalation to first deployed fix (p50/p90), share with a fix, recurrence by root cause',
     query: z.strictObject({ since: sinceSchema }),
-    async handler({ query, principal }) {
-      requireAny(principal, READERS);
+    async handler({ query }) {
       const to = haven.clock.now();
       const figures = await loopFigures(haven.store.db, { from: to - Number(query.since.slice(0, -1)) * DAY_MS, to });
       return { figures: { ...figures, window: { from: iso(figures.window.from), to: iso(figures.window.to) } } };
@@ -161,7 +153,7 @@ export function proposalRoutes(routes: RouteTable, haven: Haven): void {
   });
 
   routes.add({
-    method: 'POST', url: '/v1/what-if', tag: 'proposals', access: 'authenticated',
+    method: 'POST', url: '/v1/what-if', tag: 'proposals', access: WHAT_IF,
     summary: "Run items (or an escalation's) through today's configuration and, given a proposal or overrides, a proposed one: what would differ. No effects",
     body: z.strictObject({
       itemIds: z.array(z.string().min(1).max(64)).min(1).max(500).optional(),
@@ -172,7 +164,6 @@ export function proposalRoutes(routes: RouteTable, haven: Haven): void {
     }).refine((b) => (b.itemIds ? 1 : 0) + (b.escalationId ? 1 : 0) === 1, { message: 'give exactly one of itemIds or escalationId', path: ['itemIds'] })
       .refine((b) => !(b.proposalId && b.overrides), { message: 'give a proposalId or overrides, not both', path: ['overrides'] }),
     async handler({ body, principal }) {
-      requireAny(principal, ['investigations:read', 'proposals:write']);
       return answering(async () => {
         let itemIds = body.itemIds ?? [];
         if (body.escalationId) {
