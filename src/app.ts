@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { AuthService } from './auth/service.js';
+import { type BankChangeFeed, LocalBankChangeFeed } from './banks/change-feed.js';
 import { BankService } from './banks/service.js';
 import type { HavenConfig } from './config.js';
 import { ConfigService } from './configuration/service.js';
@@ -12,6 +13,8 @@ import { WebhookOutbox } from './enforcement/outbox.js';
 import { Ingestor } from './pipeline/ingest.js';
 import { LlmStage } from './pipeline/llm-stage.js';
 import { ensureDefaultConfig } from './pipeline/runtime.js';
+import { StreamDispatch } from './pipeline/transport/dispatch.js';
+import { NatsBankChangeFeed, NatsLink } from './pipeline/transport/nats.js';
 import { PipelineWorker } from './pipeline/worker.js';
 import { migrate, openStore, type Store } from './store/db.js';
 import { HAVEN_VERSION } from './version.js';
@@ -31,6 +34,10 @@ export interface Haven {
   configs: ConfigService;
   /** The configured LLM; null when HAVEN_LLM_PROVIDER is unset. */
   llm: LlmStage | null;
+  /** Distributed mode's NATS link (work stream and bank notices); null in embedded mode. */
+  nats: NatsLink | null;
+  /** Where bank changes are announced to hash-index replicas (NATS in distributed mode, in memory otherwise). */
+  bankChanges: BankChangeFeed;
   close(): Promise<void>;
 }
 
@@ -58,20 +65,40 @@ export async function openHaven(config: HavenConfig, opts: OpenOptions = {}): Pr
   const webhook = opts.webhook ?? (config.webhookUrl && config.webhookSecret ? { url: config.webhookUrl, secret: config.webhookSecret } : undefined);
   if (config.webhookUrl && !config.webhookSecret) throw new Error('HAVEN_WEBHOOK_URL is set but HAVEN_WEBHOOK_SECRET is not');
   const llm = config.llm ? new LlmStage(store.db, keys, config.llm, config.llmPromptFormat) : null;
+  let nats: NatsLink | null = null;
+  if (config.natsUrl) {
+    if (!config.databaseUrl) {
+      await store.close();
+      throw new Error('HAVEN_NATS_URL needs HAVEN_DATABASE_URL: distributed processes must share a Postgres database');
+    }
+    try {
+      nats = await NatsLink.open({ url: config.natsUrl, prefix: config.natsPrefix, ackWaitMs: config.leaseMs }, logger);
+    } catch (e) {
+      await store.close();
+      throw new Error(`cannot reach NATS at ${config.natsUrl}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const bankChanges: BankChangeFeed = nats ? new NatsBankChangeFeed(nats, logger) : new LocalBankChangeFeed();
+  const dispatch = nats ? new StreamDispatch(nats, store, clock, logger) : null;
   return {
     config,
     store,
     clock,
     logger,
     keys,
-    ingestor: new Ingestor(store, { maxImagePixels: config.maxImagePixels, hashOnly: config.hashOnly, keys, clock, version: HAVEN_VERSION }),
+    ingestor: new Ingestor(store, { maxImagePixels: config.maxImagePixels, hashOnly: config.hashOnly, keys, clock, version: HAVEN_VERSION, dispatch }),
     worker: new PipelineWorker(store, { batchSize: config.workerBatch, leaseMs: config.leaseMs, maxAttempts: 5, clock, logger, llm, keys }),
     outbox: webhook ? new WebhookOutbox(store, { ...webhook, clock, logger, leaseMs: config.leaseMs }) : null,
     auth: new AuthService(store, clock),
-    banks: new BankService(store, clock),
+    banks: new BankService(store, clock, { changes: bankChanges }),
     configs: new ConfigService(store, clock),
     llm,
-    close: () => store.close(),
+    nats,
+    bankChanges,
+    close: async () => {
+      await nats?.close();
+      await store.close();
+    },
   };
 }
 

@@ -11,6 +11,10 @@ const bool = z
 const envSchema = z.object({
   HAVEN_DATA_DIR: z.string().min(1).default('./data'),
   HAVEN_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'HAVEN_DATABASE_URL must be a postgres:// URL').optional(),
+  /** Distributed mode (with HAVEN_DATABASE_URL): items flow to workers through a NATS JetStream work queue. */
+  HAVEN_NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'HAVEN_NATS_URL must be a nats:// or tls:// URL').optional(),
+  /** Prefix of the stream, consumer and subject names, so deployments (or test runs) can share one NATS. */
+  HAVEN_NATS_PREFIX: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'HAVEN_NATS_PREFIX must be lower-case letters, digits, _ or -, starting with a letter').default('haven'),
   HAVEN_HOST: z.string().min(1).default('127.0.0.1'),
   HAVEN_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HAVEN_WEBHOOK_URL: z.url().optional(),
@@ -49,6 +53,9 @@ export interface HavenConfig {
   dataDir: string;
   sqlitePath: string;
   databaseUrl: string | undefined;
+  /** NATS for distributed mode; undefined runs workers off the jobs table (embedded mode). */
+  natsUrl: string | undefined;
+  natsPrefix: string;
   host: string;
   port: number;
   webhookUrl: string | undefined;
@@ -89,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     sqlitePath: join(dataDir, 'haven.db'),
     databaseUrl: e.HAVEN_DATABASE_URL,
+    natsUrl: e.HAVEN_NATS_URL,
+    natsPrefix: e.HAVEN_NATS_PREFIX,
     host: e.HAVEN_HOST,
     port: e.HAVEN_PORT,
     webhookUrl: e.HAVEN_WEBHOOK_URL,

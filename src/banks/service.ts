@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { BankId } from '../core/ids.js';
+import { type BankChangeFeed, type BankChangeNotice, LocalBankChangeFeed } from './change-feed.js';
 import { categoryIdSchema } from '../core/taxonomy.js';
 import type { Clock } from '../core/clock.js';
 import type { Queryable, Store } from '../store/db.js';
 import { appendAudit } from '../store/repos/audit.js';
 import {
-  addBankEntries, type Bank, type BankEntry, banksVersion, bumpBanksRevision, createBank, getBank, getBankByName, HASH_TYPES,
-  insertBankEntriesBulk, MATCH_MODES, type NewBankEntry, setEntryEnabled, updateBank, withBulkLoadSettings,
+  addBankEntries, type Bank, bankChangeSeq, type BankEntry, banksVersion, createBank, getBank, getBankByName, HASH_TYPES,
+  insertBankEntriesBulk, MATCH_MODES, type NewBankEntry, nextBankChangeSeq, releaseBankChangeSeq, setEntryEnabled, updateBank, withBulkLoadSettings,
 } from '../store/repos/banks.js';
 import { appendEvents } from '../store/repos/events.js';
 import type { ParsedBatch } from './files.js';
@@ -111,26 +112,51 @@ const IMPORT_CHUNK_ROWS = 50_000;
 
 const toNewEntry = ({ frames, ...e }: BankEntryInput): NewBankEntry => ({ ...e, data: frames ? { frames } : null });
 
-/** Curating hash banks. Every change is audited and recorded as an event, and bumps the banks' version. */
+export interface BankServiceOptions {
+  /** Where committed changes are announced to hash-index replicas; in-process unless distributed mode passes NATS. */
+  changes?: BankChangeFeed | undefined;
+}
+
+/**
+ * Curating hash banks. Every change is audited and recorded as an event, commits a new bank change sequence number,
+ * and is announced on `changes` once committed.
+ */
 export class BankService {
-  constructor(private readonly store: Store, private readonly clock: Clock) {}
+  readonly changes: BankChangeFeed;
+
+  constructor(private readonly store: Store, private readonly clock: Clock, opts: BankServiceOptions = {}) {
+    this.changes = opts.changes ?? new LocalBankChangeFeed();
+  }
+
+  /** Tells the replicas after the commit; a notice lost here is healed by their next catch-up. */
+  private announce(notice: BankChangeNotice | null): void {
+    if (!notice) return;
+    try {
+      this.changes.announce(notice);
+    } catch {
+      // The change is committed; a feed's failure must not turn it into an error for the caller.
+    }
+  }
 
   async create(raw: z.input<typeof bankInputSchema>, actor: string): Promise<Bank> {
     const input = bankInputSchema.parse(raw);
     const now = this.clock.now();
-    return this.store.db.transaction().execute(async (trx) => {
+    const { bank, seq } = await this.store.db.transaction().execute(async (trx) => {
       if (await getBankByName(trx, input.name)) throw new BankError(`a bank named ${input.name} already exists`, 409);
       const bank = await createBank(trx, input, actor, now);
       await recordCreation(trx, bank, actor, now);
-      return bank;
+      return { bank, seq: await bankChangeSeq(trx) };
     });
+    this.announce({ seq, bankId: bank.id, kind: 'bank_changed', entries: 0 });
+    return bank;
   }
 
   /**
    * Imports a hash list into a bank, creating the bank if there is none of that name, in one transaction: the
    * import lands whole or not at all (a refusal, an error, an abort or a killed process leave nothing behind), and
-   * the matchers see one change, so they rebuild their index once. The banks' revision moves once. On SQLite the
-   * transaction holds the write lock for the import's duration (seconds per million rows).
+   * every entry it adds carries one bank change sequence number, which replicas apply as one change. On SQLite the
+   * transaction holds the write lock for the import's duration (seconds per million rows); on Postgres it holds the
+   * bank change counter, so other bank changes wait for it.
    */
   async importEntries(
     target: z.input<typeof bankInputSchema>,
@@ -141,9 +167,11 @@ export class BankService {
     const { actor } = opts;
     const now = this.clock.now();
     const { db } = this.store;
-    return withBulkLoadSettings(db, () => db.transaction().execute(async (trx) => {
+    const outcome = await withBulkLoadSettings(db, () => db.transaction().execute(async (trx) => {
       const existing = await getBankByName(trx, input.name);
       const bank = existing ?? (await createBank(trx, input, actor, now));
+      // Taken when the first rows are written, so a refused import never holds the counter.
+      let seq: number | null = null;
       const rejected: RejectedRow[] = [];
       let rows = 0;
       let valid = 0;
@@ -152,7 +180,8 @@ export class BankService {
       let lastId: string | null = null;
       let chunk: NewBankEntry[] = [];
       const flush = async () => {
-        const r = await insertBankEntriesBulk(trx, bank.id, chunk, actor, now);
+        seq ??= existing ? await nextBankChangeSeq(trx) : await bankChangeSeq(trx);
+        const r = await insertBankEntriesBulk(trx, bank.id, chunk, actor, now, seq);
         chunk = [];
         added += r.added;
         firstId ??= r.firstId;
@@ -178,8 +207,8 @@ export class BankService {
       if (rejected.length > 0 && !opts.skipInvalid) throw new BankImportRefused(rejected, rows);
       if (chunk.length > 0) await flush();
 
-      // A new bank already moved the revision; otherwise move it once for the whole import.
-      if (existing && added > 0) await bumpBanksRevision(trx);
+      // An existing bank that gained nothing: give the number back, so the banks' version does not move.
+      if (existing && seq !== null && added === 0) await releaseBankChangeSeq(trx, seq);
       if (!existing) await recordCreation(trx, bank, actor, now);
       await appendAudit(trx, {
         actor, action: 'bank.import', targetType: 'bank', targetId: bank.id,
@@ -195,13 +224,19 @@ export class BankService {
           payload: { bankId: bank.id, count: added, alreadyPresent: valid - added, entryIdsFrom: firstId, entryIdsTo: lastId },
         }], now);
       }
-      return { bank, bankCreated: !existing, rows, added, alreadyPresent: valid - added, rejected };
+      const result: ImportOutcome = { bank, bankCreated: !existing, rows, added, alreadyPresent: valid - added, rejected };
+      return { result, seq: added > 0 || !existing ? await bankChangeSeq(trx) : null };
     }));
+    if (outcome.seq !== null) {
+      const kind = outcome.result.added > 0 ? 'entries_added' : 'bank_changed';
+      this.announce({ seq: outcome.seq, bankId: outcome.result.bank.id, kind, entries: outcome.result.added });
+    }
+    return outcome.result;
   }
 
   async addEntries(bankId: string, entries: readonly BankEntryInput[], actor: string): Promise<BankEntry[]> {
     const now = this.clock.now();
-    return this.store.db.transaction().execute(async (trx) => {
+    const { added, seq } = await this.store.db.transaction().execute(async (trx) => {
       const bank = await getBank(trx, bankId);
       if (!bank) throw new BankError(`bank ${bankId} not found`, 404);
       const added = await addBankEntries(
@@ -211,37 +246,45 @@ export class BankService {
         actor, action: 'bank.entries.add', targetType: 'bank', targetId: bank.id,
         details: { requested: entries.length, added: added.length, entryIds: added.slice(0, 100).map((e) => e.id) },
       }, now);
+      const seq = added.length > 0 ? await bankChangeSeq(trx) : null;
       // One event per entry keeps a curator's additions traceable; a bulk import of a list is one event.
       const events = added.length <= 100
         ? added.map((e) => ({
-            type: 'bank_entry_added' as const, itemId: null, accountId: null, actor, versions: { banks: e.id },
+            type: 'bank_entry_added' as const, itemId: null, accountId: null, actor, versions: { banks: String(seq) },
             payload: { bankId: bank.id, entryId: e.id, hashType: e.hashType, hash: e.hash, category: e.category, provenance: e.provenance },
           }))
         : [{
-            type: 'bank_entry_added' as const, itemId: null, accountId: null, actor, versions: { banks: added.at(-1)?.id ?? '' },
+            type: 'bank_entry_added' as const, itemId: null, accountId: null, actor, versions: { banks: String(seq) },
             payload: { bankId: bank.id, count: added.length, firstEntryId: added[0]?.id, lastEntryId: added.at(-1)?.id },
           }];
       await appendEvents(trx, events, now);
-      return added;
+      return { added, seq };
     });
+    if (seq !== null) this.announce({ seq, bankId, kind: 'entries_added', entries: added.length });
+    return added;
   }
 
   async update(bankId: string, patch: z.infer<typeof bankPatchSchema>, actor: string): Promise<Bank> {
     const now = this.clock.now();
-    return this.store.db.transaction().execute(async (trx) => {
+    const { bank, seq } = await this.store.db.transaction().execute(async (trx) => {
       if (!(await getBank(trx, bankId))) throw new BankError(`bank ${bankId} not found`, 404);
-      await updateBank(trx, bankId, patch, now);
+      const seq = await updateBank(trx, bankId, patch, now);
       await appendAudit(trx, { actor, action: 'bank.update', targetType: 'bank', targetId: bankId, details: patch }, now);
-      return (await getBank(trx, bankId)) as Bank;
+      return { bank: (await getBank(trx, bankId)) as Bank, seq };
     });
+    this.announce({ seq, bankId, kind: 'bank_changed', entries: 0 });
+    return bank;
   }
 
   async setEntryEnabled(bankId: string, entryId: string, enabled: boolean, actor: string): Promise<void> {
     const now = this.clock.now();
-    await this.store.db.transaction().execute(async (trx) => {
-      if (!(await setEntryEnabled(trx, bankId, entryId, enabled))) throw new BankError(`entry ${entryId} not found in bank ${bankId}`, 404);
+    const seq = await this.store.db.transaction().execute(async (trx) => {
+      const seq = await setEntryEnabled(trx, bankId, entryId, enabled);
+      if (seq === null) throw new BankError(`entry ${entryId} not found in bank ${bankId}`, 404);
       await appendAudit(trx, { actor, action: enabled ? 'bank.entry.enable' : 'bank.entry.disable', targetType: 'bank_entry', targetId: entryId, details: { bankId } }, now);
+      return seq;
     });
+    this.announce({ seq, bankId, kind: 'entry_changed', entries: 1 });
   }
 }
 

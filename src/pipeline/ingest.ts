@@ -13,6 +13,7 @@ import { appendEvents, type NewEvent } from '../store/repos/events.js';
 import { findItemIdsByContent, insertItems } from '../store/repos/items.js';
 import { enqueueJobs } from '../store/repos/jobs.js';
 import { existingBlobs, putBlob } from '../store/repos/media-blobs.js';
+import type { WorkDispatch } from './transport/dispatch.js';
 
 export { MediaError };
 
@@ -37,6 +38,8 @@ export interface IngestOptions {
   keys: KeyProvider | null;
   clock: Clock;
   version: string;
+  /** Hands committed items to the workers in distributed mode; in embedded mode workers read the jobs table. */
+  dispatch?: WorkDispatch | null;
 }
 
 /**
@@ -66,6 +69,12 @@ export class Ingestor {
   }
 
   async ingest(prepared: readonly PreparedItem[], actor: string): Promise<IngestResult[]> {
+    const results = await this.commit(prepared, actor);
+    await this.opts.dispatch?.dispatch(results.filter((r) => !r.duplicate).map((r) => r.itemId));
+    return results;
+  }
+
+  private async commit(prepared: readonly PreparedItem[], actor: string): Promise<IngestResult[]> {
     const now = this.opts.clock.now();
     return this.store.db.transaction().execute(async (trx) => {
       const results: IngestResult[] = [];

@@ -2,6 +2,7 @@ import type { Haven } from '../app.js';
 import { runRetention } from '../enforcement/evidence/retention.js';
 import { reportRunnerFor } from '../enforcement/ncmec/index.js';
 import { refreshReviewPriorities } from '../store/repos/review-claims.js';
+import { StreamWorker } from './transport/stream-worker.js';
 
 const PRIORITY_REFRESH_MS = 60_000;
 
@@ -47,7 +48,24 @@ export function startBackgroundWork(
   }
 
   const running: Promise<void>[] = [];
-  if (opts.pipeline) running.push(loop('pipeline', () => haven.worker.runOnce(), (v) => { pipelineIdle = v; }));
+  // Bank changes reach this worker's hash index as they are announced, not only when its next batch checks.
+  const unfollow = opts.pipeline ? haven.worker.followBankChanges(haven.bankChanges) : () => {};
+  // Distributed mode takes items from the NATS work stream; embedded mode from the jobs table.
+  const nats = haven.nats;
+  const stream = opts.pipeline && nats
+    ? new StreamWorker(nats, haven.worker, haven.store, { batchSize: haven.config.workerBatch, leaseMs: haven.config.leaseMs, clock: haven.clock, logger: haven.logger })
+    : null;
+  if (stream && nats) {
+    stream.start();
+    running.push(loop('pipeline-idle', async () => {
+      const { waiting, inFlight } = await nats.backlog();
+      const busy = waiting + inFlight > 0;
+      if (busy) await sleep(idleMs);
+      return busy ? 1 : 0;
+    }, (v) => { pipelineIdle = v; }));
+  } else if (opts.pipeline) {
+    running.push(loop('pipeline', () => haven.worker.runOnce(), (v) => { pipelineIdle = v; }));
+  }
   const outbox = haven.outbox;
   if (opts.outbox && outbox) running.push(loop('outbox', () => outbox.runOnce(), (v) => { outboxIdle = v; }));
   if (opts.retention ?? opts.pipeline) running.push(retentionLoop());
@@ -96,6 +114,8 @@ export function startBackgroundWork(
   return {
     async stop() {
       stopping = true;
+      unfollow();
+      await stream?.stop();
       await Promise.all(running);
     },
     idle() {

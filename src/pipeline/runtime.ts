@@ -2,11 +2,8 @@ import type { PolicyContext, Policy } from '../core/policy.js';
 import { DEFAULT_POLICY } from '../core/policy.js';
 import { DEFAULT_TAXONOMY } from '../core/taxonomy-default.js';
 import type { Taxonomy } from '../core/taxonomy.js';
-import { DigestIndex } from '../detectors/hashmatch/digest-index.js';
-import { ExactHashDetector } from '../detectors/hashmatch/exact.js';
-import { PdqMatchDetector } from '../detectors/hashmatch/pdq.js';
-import { type VpdqEntry, VpdqMatchDetector } from '../detectors/hashmatch/vpdq.js';
-import { PdqIndex } from '../hashing/index/index.js';
+import type { BankChangeFeed } from '../banks/change-feed.js';
+import { HashIndexReplica } from '../detectors/hashmatch/replica.js';
 import { defaultRulesDocument } from '../detectors/text/rules/default-rules.js';
 import { RuleDetector } from '../detectors/text/rules/detector.js';
 import type { RulesDocument } from '../detectors/text/rules/format.js';
@@ -26,8 +23,8 @@ import type { ModelDetector } from '../detectors/model/detector.js';
 import { loadLiveModelDetector } from '../detectors/model/service.js';
 import { liveModelVersion } from '../store/repos/models.js';
 import type { Queryable } from '../store/db.js';
-import { activeEntriesOfTypes, banksVersion, HASH_TYPES } from '../store/repos/banks.js';
-import { latestConfig, saveConfigVersion } from '../store/repos/config.js';
+import { bankChangeSeq } from '../store/repos/banks.js';
+import { type ConfigKind, type ConfigVersion, LatestConfigCache, latestConfig, saveConfigVersion } from '../store/repos/config.js';
 
 /** Writes version 1 of each configuration into a new database. */
 export async function ensureDefaultConfig(q: Queryable, now: number): Promise<void> {
@@ -65,50 +62,43 @@ export interface DetectionSetup {
  * change made through the API applies to the next batch without a restart.
  */
 export class DetectionRuntime {
-  private readonly index = new DigestIndex();
+  /** The hash index, loaded once and then kept current change by change (see HashIndexReplica). */
+  readonly hashIndex = new HashIndexReplica();
   private rules: { version: number; detector: RuleDetector } | null = null;
-  private pdqDetector: PdqMatchDetector | null = null;
-  private vpdqDetector: VpdqMatchDetector | null = null;
   private conversationDetector: { version: number; detector: ConversationRiskDetector } | null = null;
   private behaviourDetector: { version: number; detector: BehaviourDetector; config: BehaviourConfig } | null = null;
   /** The live local model; `version` null when none is live. */
   private model: { version: number | null; detector: ModelDetector | null } = { version: null, detector: null };
   private modelLoaded = false;
+  private readonly configs = new LatestConfigCache();
+  private parsed: { cascade: { config: CascadeConfig; version: number } | null; review: { config: ReviewConfig; version: number } | null } = { cascade: null, review: null };
 
   /** `llm`: the configured LLM, asked through the cascade; null runs without one. */
   constructor(private readonly llm: LlmStage | null = null) {}
 
+  /**
+   * Catches the hash index up in the background whenever the feed announces a change it has not applied, so a new
+   * bank entry matches before the next batch starts. Errors are only logged: the check before each batch heals a
+   * missed or failed catch-up. Returns a function that stops following.
+   */
+  follow(feed: BankChangeFeed, q: Queryable, onError: (err: unknown) => void = logFollowError): () => void {
+    return feed.listen((notice) => {
+      if (notice.seq <= this.hashIndex.appliedSeq) return;
+      this.hashIndex.catchUp(q).catch(onError);
+    });
+  }
+
   async current(q: Queryable): Promise<DetectionSetup> {
-    const [taxonomy, policy, rules, bankStamp, conversationRisk, behaviour, modelVersion, cascade, review] = await Promise.all([
-      latestConfig<Taxonomy>(q, 'taxonomy'),
-      latestConfig<Policy>(q, 'policy'),
-      latestConfig<RulesDocument>(q, 'rules'),
-      banksVersion(q),
-      latestConfig<unknown>(q, 'conversation_risk'),
-      latestConfig<unknown>(q, 'behaviour'),
-      liveModelVersion(q),
-      latestConfig<unknown>(q, 'cascade'),
-      latestConfig<ReviewConfig>(q, 'review'),
-    ]);
+    const [docs, bankSeq, modelVersion] = await Promise.all([this.configs.read(q, RUNTIME_KINDS), bankChangeSeq(q), liveModelVersion(q)]);
+    const doc = <T>(kind: ConfigKind) => docs.get(kind) as ConfigVersion<T> | undefined;
+    const [taxonomy, policy, rules, conversationRisk, behaviour, cascade, review] = [
+      doc<Taxonomy>('taxonomy'), doc<Policy>('policy'), doc<RulesDocument>('rules'), doc<unknown>('conversation_risk'),
+      doc<unknown>('behaviour'), doc<unknown>('cascade'), doc<ReviewConfig>('review'),
+    ];
     if (!taxonomy || !policy || !rules || !conversationRisk || !behaviour || !cascade) throw new Error('configuration is missing: run migrations and ensureDefaultConfig first');
-    if (bankStamp !== this.index.version || !this.pdqDetector || !this.vpdqDetector) {
-      // Rebuilt whole on any bank change: seconds for a million entries. Replicas that apply changes one by one
-      // come with scale-out.
-      const entries = (await activeEntriesOfTypes(q, HASH_TYPES)).map((e) => ({
-        bankId: e.bankId, bankName: e.bankName, entryId: e.id, hashType: e.hashType, hash: e.hash, category: e.category,
-        classification: e.classification, label: e.label, matchMode: e.matchMode, data: e.data,
-      }));
-      this.index.replace(entries.filter((e) => e.hashType === 'md5' || e.hashType === 'sha256'), bankStamp);
-      const pdq = entries.filter((e) => e.hashType === 'pdq');
-      const byNumber = new Map(pdq.map((e, i) => [i, e]));
-      this.pdqDetector = new PdqMatchDetector(PdqIndex.build(pdq.map((e, i) => ({ id: i, hash: e.hash }))), byNumber, bankStamp);
-      this.vpdqDetector = new VpdqMatchDetector(
-        entries
-          .filter((e) => e.hashType === 'vpdq')
-          .map((e) => ({ ...e, frames: (e.data as { frames?: VpdqEntry['frames'] } | null)?.frames ?? [] })),
-        bankStamp,
-      );
-    }
+    // Loaded whole once; after that only the changes since the applied number are read and applied.
+    if (bankSeq !== this.hashIndex.appliedSeq) await this.hashIndex.catchUp(q);
+    const hash = this.hashIndex.detectors();
     if (this.rules?.version !== rules.version) {
       this.rules = { version: rules.version, detector: new RuleDetector(RuleSet.compile(rules.document.rules, rules.version)) };
     }
@@ -127,15 +117,33 @@ export class DetectionRuntime {
     }
     return {
       detectors: [
-        new ExactHashDetector(this.index), this.pdqDetector, this.vpdqDetector, this.rules.detector,
+        hash.exact, hash.pdq, hash.vpdq, this.rules.detector,
         this.conversationDetector.detector, this.behaviourDetector.detector, new EntityLabelDetector(),
         ...(this.model.detector ? [this.model.detector] : []),
         ...(this.llm ? [await this.llm.detector(q)] : []),
       ],
       behaviour: this.behaviourDetector.config,
-      cascade: { config: cascadeConfigSchema.parse(cascade.document), version: cascade.version },
-      review: review ? { config: reviewConfigSchema.parse(review.document), version: review.version } : { config: DEFAULT_REVIEW_CONFIG, version: 0 },
+      cascade: this.cascadeOf(cascade),
+      review: this.reviewOf(review),
       policy: { policy: policy.document, policyVersion: policy.version, taxonomy: taxonomy.document, taxonomyVersion: taxonomy.version },
     };
   }
+
+  private cascadeOf(doc: ConfigVersion<unknown>): { config: CascadeConfig; version: number } {
+    if (this.parsed.cascade?.version !== doc.version) this.parsed.cascade = { config: cascadeConfigSchema.parse(doc.document), version: doc.version };
+    return this.parsed.cascade;
+  }
+
+  private reviewOf(doc: ConfigVersion<ReviewConfig> | undefined): { config: ReviewConfig; version: number } {
+    if (!doc) return { config: DEFAULT_REVIEW_CONFIG, version: 0 };
+    if (this.parsed.review?.version !== doc.version) this.parsed.review = { config: reviewConfigSchema.parse(doc.document), version: doc.version };
+    return this.parsed.review;
+  }
+}
+
+/** The configuration kinds the pipeline reads before each batch. */
+const RUNTIME_KINDS: readonly ConfigKind[] = ['taxonomy', 'policy', 'rules', 'conversation_risk', 'behaviour', 'cascade', 'review'];
+
+function logFollowError(err: unknown): void {
+  console.warn(`hash index catch-up failed (the next batch retries): ${err instanceof Error ? err.message : String(err)}`);
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import type { BankChangeFeed } from '../banks/change-feed.js';
 import type { Clock } from '../core/clock.js';
 import { preserveRequestedActions } from '../enforcement/evidence/preserve.js';
 import type { KeyProvider } from '../enforcement/media-vault.js';
@@ -19,6 +20,14 @@ import { BatchContext } from './context.js';
 import { type Evaluation, evaluateItem } from './evaluate.js';
 import type { LlmStage } from './llm-stage.js';
 import { DetectionRuntime } from './runtime.js';
+
+/** What became of each job a worker processed, keyed by job id. */
+export interface JobOutcomes {
+  committed: Set<string>;
+  lost: Set<string>;
+  /** Due again at (epoch ms), or null after the last attempt. */
+  failed: Map<string, number | null>;
+}
 
 export interface WorkerOptions {
   batchSize: number;
@@ -46,15 +55,25 @@ export class PipelineWorker {
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${newId().slice(-6)}`;
   }
 
-  /** Processes one batch; returns how many jobs it took (0 when there was nothing to do). */
+  /** Claims due jobs from the jobs table and processes them; returns how many it took (0 when there was nothing to do). */
   async runOnce(): Promise<number> {
-    const { db } = this.store;
     const now = this.opts.clock.now();
-    const jobs = await db.transaction().execute((trx) =>
+    const jobs = await this.store.db.transaction().execute((trx) =>
       claimJobs(trx, { owner: this.owner, limit: this.opts.batchSize, leaseMs: this.opts.leaseMs, now }),
     );
-    if (jobs.length === 0) return 0;
+    if (jobs.length > 0) await this.processJobs(jobs);
+    return jobs.length;
+  }
 
+  /**
+   * Evaluates the items of jobs this worker has leased and commits the results. Returns what became of each job:
+   * committed (results written and the job done), lost (its lease ran out and another worker took it), or failed
+   * (with the time it is due again, or null when it failed for the last time).
+   */
+  async processJobs(jobs: readonly ClaimedJob[]): Promise<JobOutcomes> {
+    const { db } = this.store;
+    const outcome: JobOutcomes = { committed: new Set(), lost: new Set(), failed: new Map() };
+    if (jobs.length === 0) return outcome;
     const items = new Map((await getItems(db, jobs.map((j) => j.itemId))).map((i) => [i.id as string, i]));
     const accountIds = new Set<string>();
     for (const i of items.values()) for (const a of [i.authorId, ...i.recipientIds]) if (a) accountIds.add(a);
@@ -90,13 +109,19 @@ export class PipelineWorker {
       }
     }
 
-    await this.commit(done, context);
-    for (const f of failed) await this.fail(f.job, f.error);
-    return jobs.length;
+    const committed = await this.commit(done, context);
+    for (const d of done) (committed.has(d.job.id) ? outcome.committed : outcome.lost).add(d.job.id);
+    for (const f of failed) outcome.failed.set(f.job.id, await this.fail(f.job, f.error));
+    return outcome;
   }
 
-  private async commit(done: { job: ClaimedJob; item: Item; result: Evaluation }[], context: BatchContext): Promise<void> {
-    if (done.length === 0) return;
+  /** Follows bank changes announced on `feed`, so this worker's hash index catches up before its next batch needs it. */
+  followBankChanges(feed: BankChangeFeed): () => void {
+    return this.runtime.follow(feed, this.store.db, (err) => this.opts.logger.warn({ err }, 'catching up with a bank change failed; the next batch retries'));
+  }
+
+  private async commit(done: { job: ClaimedJob; item: Item; result: Evaluation }[], context: BatchContext): Promise<Set<string>> {
+    if (done.length === 0) return new Set();
     const now = this.opts.clock.now();
     const committed = await this.store.db.transaction().execute(async (trx) => {
       const held = await completeJobs(trx, done.map((d) => d.job.id), this.owner, now);
@@ -128,15 +153,18 @@ export class PipelineWorker {
       for (const s of d.result.signals) metrics.signals.inc({ detector: s.detector, category: s.category });
       for (const a of d.result.actions) metrics.actions.inc({ type: a.type });
     }
+    return new Set(committed.map((d) => d.job.id as string));
   }
 
-  private async fail(job: ClaimedJob, error: string): Promise<void> {
+  /** Records a failed attempt; returns when the job is due again, or null when that was its last attempt. */
+  private async fail(job: ClaimedJob, error: string): Promise<number | null> {
     const now = this.opts.clock.now();
     const final = job.attempts >= this.opts.maxAttempts;
+    const retryAt = final ? null : now + 1000 * 2 ** job.attempts;
     metrics.itemsFailed.inc();
     this.opts.logger.error({ itemId: job.itemId, attempts: job.attempts, final, error }, 'item processing failed');
     await this.store.db.transaction().execute(async (trx) => {
-      await failJob(trx, job.id, this.owner, error, { now, retryAt: final ? null : now + 1000 * 2 ** job.attempts });
+      await failJob(trx, job.id, this.owner, error, { now, retryAt });
       if (final) {
         await setItemStatus(trx, [job.itemId], 'failed');
         await appendEvents(trx, [{
@@ -145,5 +173,6 @@ export class PipelineWorker {
         }], now);
       }
     });
+    return retryAt;
   }
 }

@@ -20,6 +20,8 @@ import { reviewClaimsMigration } from './migrations/011-review-claims.js';
 import { reviewOpsMigration } from './migrations/012-review-ops.js';
 import { investigationsMigration } from './migrations/013-investigations.js';
 import { analyticsMigration } from './migrations/014-analytics.js';
+import { scaleOutMigration } from './migrations/015-scale-out.js';
+import { bankChangesMigration } from './migrations/016-bank-changes.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -104,6 +106,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '012-review-ops': reviewOpsMigration(dialect),
     '013-investigations': investigationsMigration(dialect),
     '014-analytics': analyticsMigration(dialect),
+    '015-scale-out': scaleOutMigration(dialect),
+    '016-bank-changes': bankChangesMigration(dialect),
   };
 }
 

@@ -124,6 +124,8 @@ export interface JobsTable {
   last_error: string | null;
   created_at: Ms;
   finished_at: Ms | null;
+  /** When the job was published to the NATS work stream (distributed mode); null until then, and in embedded mode. */
+  dispatched_at: Ms | null;
 }
 
 export interface BanksTable {
@@ -136,6 +138,8 @@ export interface BanksTable {
   enabled: Generated<number>;
   match_mode: Generated<string>;
   updated_at: Ms | null;
+  /** The bank change sequence number of the last change to this bank's settings (see repos/banks.ts). */
+  change_seq: Generated<number>;
 }
 
 export interface BankEntriesTable {
@@ -152,6 +156,8 @@ export interface BankEntriesTable {
   source: string | null;
   provenance: string | null;
   data: ColumnType<unknown, string | null, string | null> | null;
+  /** The bank change sequence number of the last change to this entry. */
+  change_seq: Generated<number>;
 }
 
 export interface ConfigVersionsTable {

@@ -35,10 +35,10 @@ async function open(config: { databaseUrl?: string | undefined; sqlitePath: stri
 const count = async (store: Store, table: 'bank_entries' | 'banks') =>
   Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 const revision = async (store: Store) =>
-  Number((await store.db.selectFrom('settings').select('value').where('key', '=', 'banks_rev').executeTakeFirst())?.value ?? 0);
+  Number((await store.db.selectFrom('settings').select('value').where('key', '=', 'bank_change_seq').executeTakeFirst())?.value ?? 0);
 const actions = async (store: Store) => (await store.db.selectFrom('audit_log').select('action').orderBy('seq').execute()).map((r) => r.action);
 
-test('a bank import stores every field, skips what the bank has, and moves the banks revision once', async (t) => {
+test('a bank import stores every field, skips what the bank has, and takes one bank change number', async (t) => {
   await forEachBackend(t, async (b) => {
     const store = await open(b.config);
     try {
@@ -54,7 +54,7 @@ test('a bank import stores every field, skips what the bank has, and moves the b
       const first = await banks.importEntries({ name: 'imported', matchMode: 'review' }, batches(rows), { actor: 'tester', skipInvalid: false });
       assert.deepEqual([first.bankCreated, first.rows, first.added, first.alreadyPresent, first.rejected], [true, 4, 3, 1, []]);
       assert.equal(first.bank.matchMode, 'review');
-      assert.equal(await revision(store), 1, 'a new bank moves the revision once');
+      assert.equal(await revision(store), 1, 'a new bank and its entries share one bank change number');
 
       const stored = await store.db.selectFrom('bank_entries').selectAll().orderBy('hash_type').execute();
       assert.deepEqual(stored.map((e) => [e.hash_type, e.hash, e.category, e.classification, e.label, e.source, e.provenance, e.created_by, e.enabled]), [
@@ -75,7 +75,9 @@ test('a bank import stores every field, skips what the bank has, and moves the b
 
       const more = await banks.importEntries({ name: 'imported' }, batches(pdqRows(hexes(12_000, 2))), { actor: 'tester', skipInvalid: false });
       assert.deepEqual([more.added, more.alreadyPresent], [12_000, 0]);
-      assert.equal(await revision(store), 2, 'one move for a whole import, however many statements it took');
+      assert.equal(await revision(store), 2, 'one number for a whole import, however many statements it took');
+      const seqs = await store.db.selectFrom('bank_entries').select('change_seq').distinct().orderBy('change_seq').execute();
+      assert.deepEqual(seqs.map((r) => Number(r.change_seq)), [1, 2], 'every row carries the number of the import that added it');
       assert.equal(await count(store, 'bank_entries'), 12_003);
       assert.deepEqual(await actions(store), ['bank.create', 'bank.import', 'bank.import', 'bank.import']);
       const events = await store.db.selectFrom('events').select(['type', 'payload']).where('type', '=', 'bank_entry_added').execute();
@@ -128,7 +130,7 @@ test('a refused, failed or aborted import leaves nothing behind, even after rows
   });
 });
 
-test('migration 003 drops the unused (hash_type, hash) index and keeps the per-bank unique one', async (t) => {
+test('migration 003 drops the unused (hash_type, hash) index and keeps the per-bank unique one; 016 adds change_seq', async (t) => {
   await forEachBackend(t, async (b) => {
     const store = await open(b.config);
     try {
@@ -136,7 +138,8 @@ test('migration 003 drops the unused (hash_type, hash) index and keeps the per-b
         ? (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'bank_entries'`.execute(store.db)).rows
         : (await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'bank_entries'`.execute(store.db)).rows;
       assert.ok(!names.some((r) => r.name === 'bank_entries_hash'), JSON.stringify(names));
-      assert.equal(names.length, 2, 'the primary key and the unique (bank_id, hash_type, hash) index');
+      assert.ok(names.some((r) => r.name === 'bank_entries_change_seq'), JSON.stringify(names));
+      assert.equal(names.length, 3, 'the primary key, the unique (bank_id, hash_type, hash) index and the change_seq index');
     } finally {
       await store.close();
     }

@@ -5,6 +5,7 @@ import { principalLabel } from '../../auth/service.js';
 import { type ItemInput, itemInputSchema, MAX_MEDIA_PARTS } from '../../core/item-input.js';
 import { ITEM_KINDS } from '../../core/types.js';
 import { metrics } from '../../metrics.js';
+import { MediaError } from '../../pipeline/ingest.js';
 import { itemView } from '../../pipeline/item-view.js';
 import { searchItems } from '../../store/repos/items.js';
 import { HttpError, zodToHttp } from '../errors.js';
@@ -15,7 +16,51 @@ const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 const ingestOut = z.object({ itemId: z.string(), externalId: z.string(), duplicate: z.boolean(), status: z.string() });
 
+/** Items per batch request: enough to amortise the round trip, small enough to stay well under the body limit. */
+export const MAX_BATCH_ITEMS = 500;
+
+const batchIn = z.strictObject({ items: z.array(itemInputSchema).min(1).max(MAX_BATCH_ITEMS) });
+const batchOut = z.object({
+  results: z.array(z.union([
+    ingestOut,
+    z.object({ index: z.number(), externalId: z.string(), status: z.literal('rejected'), error: z.string() }),
+  ])),
+  accepted: z.number(),
+  duplicates: z.number(),
+  rejected: z.number(),
+});
+
 export function itemRoutes(routes: RouteTable, haven: Haven): void {
+  routes.add({
+    method: 'POST', url: '/v1/items/batch', tag: 'items', access: 'items:write', status: 202,
+    summary: `Submit up to ${MAX_BATCH_ITEMS} items at once (JSON, media base64). Items commit together; an item whose media cannot be read is rejected on its own, with its index and the reason.`,
+    body: batchIn,
+    response: batchOut,
+    async handler({ body, principal }) {
+      const results: z.infer<typeof batchOut>['results'] = new Array(body.items.length);
+      const prepared: Awaited<ReturnType<typeof haven.ingestor.prepare>>[] = [];
+      const positions: number[] = [];
+      for (const [index, input] of body.items.entries()) {
+        try {
+          prepared.push(await haven.ingestor.prepare(input));
+          positions.push(index);
+        } catch (e) {
+          if (!(e instanceof MediaError)) throw e;
+          results[index] = { index, externalId: input.externalId, status: 'rejected', error: e.message };
+        }
+      }
+      const ingested = await haven.ingestor.ingest(prepared, principal ? principalLabel(principal) : 'anonymous');
+      for (const [k, r] of ingested.entries()) {
+        const index = positions[k] as number;
+        results[index] = { ...r, status: r.duplicate ? 'duplicate' : 'accepted' };
+        metrics.itemsIngested.inc({ result: r.duplicate ? 'duplicate' : 'new' });
+      }
+      const duplicates = ingested.filter((r) => r.duplicate).length;
+      return { results, accepted: ingested.length - duplicates, duplicates, rejected: body.items.length - ingested.length };
+    },
+  });
+
+
   routes.add({
     method: 'POST', url: '/v1/items', tag: 'items', access: 'items:write', status: 202, rawBody: true,
     summary: 'Submit an item (JSON with base64 media, or multipart with an `item` JSON field and `media` files). Idempotent on externalId + content.',

@@ -20,7 +20,7 @@ export function opsRoutes(routes: RouteTable, haven: Haven): void {
   });
 
   routes.add({
-    method: 'GET', url: '/readyz', tag: 'operations', access: 'public', summary: 'The database answers; work backlog',
+    method: 'GET', url: '/readyz', tag: 'operations', access: 'public', summary: 'The database (and in distributed mode NATS) answers; work backlog',
     async handler({ reply }) {
       try {
         await sql`SELECT 1`.execute(haven.store.db);
@@ -28,8 +28,17 @@ export function opsRoutes(routes: RouteTable, haven: Haven): void {
         reply.status(503);
         return { status: 'unavailable', reason: `database: ${(e as Error).message}` };
       }
+      let stream: { waiting: number; inFlight: number } | null = null;
+      if (haven.nats) {
+        try {
+          stream = await haven.nats.backlog();
+        } catch (e) {
+          reply.status(503);
+          return { status: 'unavailable', reason: `nats: ${(e as Error).message}` };
+        }
+      }
       return {
-        status: 'ready', jobs: await jobCounts(haven.store.db), outbox: await outboxCounts(haven.store.db),
+        status: 'ready', jobs: await jobCounts(haven.store.db), outbox: await outboxCounts(haven.store.db), stream,
         llm: haven.llm ? await haven.llm.status() : NO_LLM_STATUS,
       };
     },

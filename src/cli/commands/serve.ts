@@ -12,7 +12,7 @@ import { listUsers } from '../../store/repos/people.js';
 export function serveCommand(program: Command): void {
   program
     .command('serve')
-    .description('run Haven: the API and web UI, the pipeline worker and the webhook outbox')
+    .description('run Haven: the API and web UI, the pipeline worker and the webhook outbox (distributed with HAVEN_NATS_URL)')
     .option('--role <role>', 'all (one process), api (HTTP only) or worker (pipeline and outbox only)', 'all')
     .option('--port <port>', 'HTTP port (default HAVEN_PORT or 8080)')
     .option('--host <host>', 'HTTP bind address (default HAVEN_HOST or 127.0.0.1)')
@@ -63,6 +63,6 @@ export function serveCommand(program: Command): void {
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      log.info({ role: o.role, pid: process.pid }, 'started');
+      log.info({ role: o.role, pid: process.pid, mode: haven.nats ? `distributed (NATS stream ${haven.nats.stream})` : 'embedded (jobs table)' }, 'started');
     });
 }

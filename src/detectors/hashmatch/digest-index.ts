@@ -40,6 +40,22 @@ export class DigestIndex {
     else if (!list.some((x) => x.entryId === e.entryId)) list.push(e);
   }
 
+  /** Removes an entry; false when it was not indexed under that hash. */
+  remove(e: Pick<IndexedEntry, 'hashType' | 'hash' | 'entryId'>): boolean {
+    const key = `${e.hashType}:${e.hash.toLowerCase()}`;
+    const list = this.byKey.get(key);
+    const at = list?.findIndex((x) => x.entryId === e.entryId) ?? -1;
+    if (!list || at < 0) return false;
+    if (list.length === 1) this.byKey.delete(key);
+    else list.splice(at, 1);
+    return true;
+  }
+
+  /** Stamps the version after changes applied one by one (replace stamps its own). */
+  setVersion(version: string): void {
+    this.stamp = version;
+  }
+
   lookup(hashType: string, hash: string): readonly IndexedEntry[] {
     return this.byKey.get(`${hashType}:${hash.toLowerCase()}`) ?? [];
   }

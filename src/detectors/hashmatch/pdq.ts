@@ -32,21 +32,25 @@ export class PdqMatchDetector implements Detector {
   static readonly VERSION = '1';
 
   constructor(
-    private readonly index: PdqIndex,
+    /** The index, or a function returning it for a replica that may swap in a rebuilt one. */
+    private readonly index: PdqIndex | (() => PdqIndex),
     private readonly entries: ReadonlyMap<number, IndexedEntry>,
-    private readonly banksVersion: string,
+    /** A fixed stamp, or a function for an index that changes in place (a replica). */
+    private readonly banksVersion: string | (() => string),
     private readonly opts: PdqMatchOptions = DEFAULT_PDQ_MATCH,
   ) {}
 
   versions() {
-    return { [this.id]: PdqMatchDetector.VERSION, banks: this.banksVersion, pdq_radius: this.opts.matchRadius };
+    const banks = typeof this.banksVersion === 'string' ? this.banksVersion : this.banksVersion();
+    return { [this.id]: PdqMatchDetector.VERSION, banks, pdq_radius: this.opts.matchRadius };
   }
 
   detect({ item }: DetectionInput): SignalDraft[] {
     const out: SignalDraft[] = [];
+    const index = typeof this.index === 'function' ? this.index() : this.index;
     for (const m of item.media) {
       if (!m.pdq || !m.pdqDihedral || (m.pdqQuality ?? 0) < this.opts.minQuality) continue;
-      for (const hit of this.index.searchAny(m.pdqDihedral, this.opts.nearMissRadius)) {
+      for (const hit of index.searchAny(m.pdqDihedral, this.opts.nearMissRadius)) {
         const e = this.entries.get(hit.id);
         if (!e) continue;
         const variant = DIHEDRAL_NAMES[hit.query] ?? 'orig';

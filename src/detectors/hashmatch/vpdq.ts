@@ -16,13 +16,15 @@ export class VpdqMatchDetector implements Detector {
   static readonly VERSION = '1';
 
   constructor(
-    private readonly entries: readonly VpdqEntry[],
-    private readonly banksVersion: string,
+    /** Re-iterable: an array, or a live view of a replica's entries. */
+    private readonly entries: Iterable<VpdqEntry>,
+    /** A fixed stamp, or a function for entries that change in place (a replica). */
+    private readonly banksVersion: string | (() => string),
     private readonly opts = { distance: 31, queryMatchPercent: 80, targetMatchPercent: 80, qualityThreshold: 50 },
   ) {}
 
   versions() {
-    return { [this.id]: VpdqMatchDetector.VERSION, banks: this.banksVersion };
+    return { [this.id]: VpdqMatchDetector.VERSION, banks: typeof this.banksVersion === 'string' ? this.banksVersion : this.banksVersion() };
   }
 
   detect({ item }: DetectionInput): SignalDraft[] {

@@ -1,3 +1,4 @@
+import { banksVersion } from '../../store/repos/banks.js';
 import type { Haven } from '../../app.js';
 import type { Permission } from '../../core/roles.js';
 import type { Queryable } from '../../store/db.js';
@@ -172,7 +173,7 @@ export class ProposalService {
           provenance: r.provenance.get(`${e.hashType}:${e.hash}`) ?? `proposal:${p.id}`,
         })), actor.label);
         deployment = { bankId: r.bankId, entryIds: added.map((e) => e.id), requested: r.entries.length, alreadyPresent: r.entries.length - added.length };
-        versions = { banks: added.at(-1)?.id ?? '' };
+        versions = { banks: await banksVersion(this.haven.store.db) };
         break;
       }
       case 'rule_change':

@@ -51,22 +51,38 @@ export async function upsertAccounts(q: Queryable, inputs: readonly AccountUpser
       out.set(externalId, account);
       continue;
     }
-    const ageBand = input.ageBand && input.ageBand !== 'unknown' ? input.ageBand : existing.ageBand;
-    const flags = input.flags ? [...new Set([...existing.flags, ...input.flags])] : existing.flags;
-    if (ageBand !== existing.ageBand || flags.length !== existing.flags.length) {
-      await q.updateTable('accounts').set({ age_band: ageBand, flags: toJson(flags) }).where('id', '=', existing.id).execute();
-      out.set(externalId, { ...existing, ageBand, flags });
-    }
+    out.set(externalId, await refreshAccount(q, existing, input));
   }
+  // Concurrent ingests (several API processes) may create the same new account at once: the loser of the race
+  // keeps the winner's row. Rows go in sorted order so two such transactions cannot deadlock on each other.
+  created.sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+  const raced: string[] = [];
   for (let i = 0; i < created.length; i += 300) {
-    await q
+    const chunk = created.slice(i, i + 300);
+    const inserted = new Set((await q
       .insertInto('accounts')
-      .values(created.slice(i, i + 300).map((a) => ({
+      .values(chunk.map((a) => ({
         id: a.id, external_id: a.externalId, age_band: a.ageBand, created_at: a.createdAt, first_seen_at: now, flags: toJson(a.flags),
       })))
-      .execute();
+      .onConflict((oc) => oc.column('external_id').doNothing())
+      .returning('external_id')
+      .execute()).map((r) => r.external_id));
+    for (const a of chunk) if (!inserted.has(a.externalId)) raced.push(a.externalId);
+  }
+  if (raced.length > 0) {
+    const rows = await q.selectFrom('accounts').selectAll().where('external_id', 'in', raced).execute();
+    for (const r of rows) out.set(r.external_id, await refreshAccount(q, toAccount(r), byExternal.get(r.external_id) ?? { externalId: r.external_id }));
   }
   return out;
+}
+
+/** Applies what the platform newly declared about a known account; an age band once declared is kept over 'unknown'. */
+async function refreshAccount(q: Queryable, existing: Account, input: AccountUpsert): Promise<Account> {
+  const ageBand = input.ageBand && input.ageBand !== 'unknown' ? input.ageBand : existing.ageBand;
+  const flags = input.flags ? [...new Set([...existing.flags, ...input.flags])] : existing.flags;
+  if (ageBand === existing.ageBand && flags.length === existing.flags.length) return existing;
+  await q.updateTable('accounts').set({ age_band: ageBand, flags: toJson(flags) }).where('id', '=', existing.id).execute();
+  return { ...existing, ageBand, flags };
 }
 
 export async function accountsByIds(q: Queryable, ids: readonly string[]): Promise<Account[]> {

@@ -72,14 +72,14 @@ export async function createBank(
     id: newId<BankId>(), name: b.name, description: b.description, source: b.source, createdAt: now, createdBy: actor,
     enabled: b.enabled ?? true, matchMode: b.matchMode ?? 'enforce', updatedAt: null,
   };
+  const seq = await nextBankChangeSeq(q);
   await q
     .insertInto('banks')
     .values({
       id: bank.id, name: bank.name, description: bank.description, source: bank.source, created_at: now, created_by: actor,
-      enabled: bank.enabled ? 1 : 0, match_mode: bank.matchMode,
+      enabled: bank.enabled ? 1 : 0, match_mode: bank.matchMode, change_seq: seq,
     })
     .execute();
-  await bumpBanksRevision(q);
   return bank;
 }
 
@@ -105,7 +105,10 @@ export async function listBanks(q: Queryable): Promise<(Bank & { entryCount: num
   return rows.map((r) => ({ ...toBank(r), entryCount: Number(r.entry_count ?? 0) }));
 }
 
-/** Adds entries; an entry already in the bank (same hash type and hash) is left as it is and not counted. */
+/**
+ * Adds entries under one bank change sequence number; an entry already in the bank (same hash type and hash) is
+ * left as it is and not counted.
+ */
 export async function addBankEntries(
   q: Queryable,
   bankId: BankId,
@@ -114,12 +117,14 @@ export async function addBankEntries(
   now: number,
 ): Promise<BankEntry[]> {
   const added: BankEntry[] = [];
+  const seq = await nextBankChangeSeq(q);
   // Large statements and only the new ids back: a million-row list imports in well under a minute.
   for (let i = 0; i < entries.length; i += 1000) {
     const rows = entries.slice(i, i + 1000).map((e) => ({
       id: newId(), bank_id: bankId, hash_type: e.hashType, hash: e.hash.toLowerCase(), category: e.category,
       classification: e.classification ?? null, label: e.label ?? null, created_at: now, created_by: actor,
       source: e.source ?? null, provenance: e.provenance ?? null, data: e.data === undefined || e.data === null ? null : toJson(e.data),
+      change_seq: seq,
     }));
     const inserted = new Set(
       (await q
@@ -138,6 +143,7 @@ export async function addBankEntries(
       });
     }
   }
+  if (added.length === 0) await releaseBankChangeSeq(q, seq);
   return added;
 }
 
@@ -175,7 +181,8 @@ const HASH_TYPES_SORTED = [...HASH_TYPES].sort();
  * Adds many entries for a bulk import; an entry already in the bank (same hash type and hash) is skipped and not
  * counted. The rows are ordered by (hash type, hash) and only then given their ids, so both the unique index and the
  * primary key are written in order instead of at random places: this is what keeps a million-row import fast.
- * Returns counts only; use addBankEntries when the caller needs the entries back.
+ * Returns counts only; use addBankEntries when the caller needs the entries back. The rows carry `seq`, a bank change
+ * sequence number the caller took (one for a whole import) with nextBankChangeSeq in the same transaction.
  */
 export async function insertBankEntriesBulk(
   q: Queryable,
@@ -183,6 +190,7 @@ export async function insertBankEntriesBulk(
   entries: readonly NewBankEntry[],
   actor: string,
   now: number,
+  seq: number,
 ): Promise<BulkInsertResult> {
   if (entries.length > 2 ** 25) throw new Error('insertBankEntriesBulk takes at most 2^25 entries at a time');
   const order = localityOrder(entries);
@@ -206,16 +214,18 @@ export async function insertBankEntriesBulk(
     // SQLite needs the WHERE before ON CONFLICT in an INSERT ... SELECT, or it reads ON as a join's.
     const result = postgres
       ? await sql`
-          INSERT INTO bank_entries (id, bank_id, hash_type, hash, category, classification, label, created_at, created_by, source, provenance, data)
+          INSERT INTO bank_entries (id, bank_id, hash_type, hash, category, classification, label, created_at, created_by, source, provenance, data,
+            change_seq)
           SELECT r.id, ${bankId}::text, r.hash_type, r.hash, r.category, r.classification, r.label, ${now}::bigint, ${actor}::text, r.source,
-            r.provenance, r.data
+            r.provenance, r.data, ${seq}::bigint
           FROM json_to_recordset(${rows}::json) AS r(id text, hash_type text, hash text, category text, classification text, label text,
             source text, provenance text, data jsonb)
           ON CONFLICT (bank_id, hash_type, hash) DO NOTHING`.execute(q)
       : await sql`
-          INSERT INTO bank_entries (id, bank_id, hash_type, hash, category, classification, label, created_at, created_by, source, provenance, data)
+          INSERT INTO bank_entries (id, bank_id, hash_type, hash, category, classification, label, created_at, created_by, source, provenance, data,
+            change_seq)
           SELECT j.value ->> 0, ${bankId}, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, ${now}, ${actor},
-            j.value ->> 6, j.value ->> 7, j.value ->> 8
+            j.value ->> 6, j.value ->> 7, j.value ->> 8, ${seq}
           FROM json_each(${rows}) AS j
           WHERE true
           ON CONFLICT (bank_id, hash_type, hash) DO NOTHING`.execute(q);
@@ -250,44 +260,98 @@ export async function listBankEntries(
   return (await query.orderBy('id').limit(opts.limit).execute()).map(toBankEntry);
 }
 
-/** Entries the matchers load: enabled entries of enabled banks, with the bank's name and what a match does. */
-export async function activeEntriesOfTypes(q: Queryable, hashTypes: readonly string[]): Promise<(BankEntry & { bankName: string; matchMode: MatchMode })[]> {
-  const rows = await q
-    .selectFrom('bank_entries as e')
-    .innerJoin('banks as b', 'b.id', 'e.bank_id')
-    .selectAll('e')
-    .select(['b.name as bank_name', 'b.match_mode'])
-    .where('e.hash_type', 'in', [...hashTypes])
-    .where('e.enabled', '=', 1)
-    .where('b.enabled', '=', 1)
-    .execute();
-  return rows.map((r) => ({ ...toBankEntry(r), bankName: r.bank_name, matchMode: r.match_mode as MatchMode }));
-}
+const BANK_CHANGE_SEQ = 'bank_change_seq';
 
-/** Changes that are not additions (a bank or entry switched on or off, a new match mode) bump this revision. */
-export async function bumpBanksRevision(q: Queryable): Promise<void> {
-  const row = await q.selectFrom('settings').select('value').where('key', '=', 'banks_rev').executeTakeFirst();
-  const next = String(Number(row?.value ?? 0) + 1);
-  await q
-    .insertInto('settings')
-    .values({ key: 'banks_rev', value: next })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: next }))
-    .execute();
+/**
+ * Takes the next bank change sequence number; every write to banks or bank_entries stamps its rows with one, inside
+ * the same transaction. One UPDATE ... RETURNING: on Postgres it locks the counter row until the transaction ends, so
+ * a second bank change waits for the first to commit (or roll back) before it gets its number. Numbers therefore
+ * become visible in commit order: once seq N is visible every seq below N has committed (or was never used), which is
+ * what lets a replica that has applied N read only `change_seq > N` and miss nothing. SQLite has one writer anyway.
+ * Run it in the transaction that writes the stamped rows: committed alone, N could be applied before its rows exist.
+ */
+export async function nextBankChangeSeq(trx: Queryable): Promise<number> {
+  const row = await sql<{ value: string }>`
+    UPDATE settings SET value = CAST(CAST(value AS bigint) + 1 AS text) WHERE key = ${BANK_CHANGE_SEQ} RETURNING value`.execute(trx);
+  const value = row.rows[0]?.value;
+  if (value === undefined) throw new Error('the bank_change_seq setting is missing: run migrations first');
+  return Number(value);
 }
 
 /**
- * A version stamp for the banks, recorded with every match: the revision of bank settings and the newest entry
- * id (ULIDs grow), so it changes when an entry is added or anything is switched on or off.
+ * Gives back a number taken by nextBankChangeSeq that stamped no row (an import or add that found every entry
+ * present), so a change that changed nothing does not move the banks' version. Only while it is still the newest
+ * number: the caller's transaction holds the counter, and outside a transaction a gap is harmless.
  */
-export async function banksVersion(q: Queryable): Promise<string> {
-  const [last, rev] = await Promise.all([
-    q.selectFrom('bank_entries').select((eb) => eb.fn.max('id').as('last')).executeTakeFirst(),
-    q.selectFrom('settings').select('value').where('key', '=', 'banks_rev').executeTakeFirst(),
-  ]);
-  return `${rev?.value ?? '0'}:${last?.last ?? 'empty'}`;
+export async function releaseBankChangeSeq(trx: Queryable, seq: number): Promise<void> {
+  await trx
+    .updateTable('settings')
+    .set({ value: String(seq - 1) })
+    .where('key', '=', BANK_CHANGE_SEQ)
+    .where('value', '=', String(seq))
+    .execute();
 }
 
-export async function updateBank(q: Queryable, id: string, patch: { enabled?: boolean | undefined; matchMode?: MatchMode | undefined; description?: string | undefined }, now: number): Promise<void> {
+/** The newest committed bank change sequence number: one primary-key read. */
+export async function bankChangeSeq(db: Queryable): Promise<number> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', BANK_CHANGE_SEQ).executeTakeFirst();
+  return Number(row?.value ?? 0);
+}
+
+/** A version stamp for the banks, recorded with every match: the bank change sequence number. */
+export async function banksVersion(db: Queryable): Promise<string> {
+  return String(await bankChangeSeq(db));
+}
+
+/** A bank entry as a hash-index replica applies it: with what its bank says about it now. */
+export interface ReplicaEntry extends BankEntry {
+  bankName: string;
+  bankEnabled: boolean;
+  matchMode: MatchMode;
+  changeSeq: number;
+}
+
+export interface BankChanges {
+  /** Banks whose settings (name, enabled, match mode) changed after the sequence number. */
+  banks: (Bank & { changeSeq: number })[];
+  /** Hash entries added or changed after the sequence number. */
+  entries: ReplicaEntry[];
+}
+
+function replicaEntries(db: Queryable) {
+  return db
+    .selectFrom('bank_entries as e')
+    .innerJoin('banks as b', 'b.id', 'e.bank_id')
+    .selectAll('e')
+    .select(['b.name as bank_name', 'b.enabled as bank_enabled', 'b.match_mode'])
+    .where('e.hash_type', 'in', [...HASH_TYPES]);
+}
+type ReplicaRow = Awaited<ReturnType<ReturnType<typeof replicaEntries>['execute']>>[number];
+const toReplicaEntry = (r: ReplicaRow): ReplicaEntry => ({
+  ...toBankEntry(r), bankName: r.bank_name, bankEnabled: r.bank_enabled === 1, matchMode: r.match_mode as MatchMode, changeSeq: Number(r.change_seq),
+});
+
+/** What changed after `seq`: changed banks, and changed entries (through the change_seq index). */
+export async function bankChangesSince(db: Queryable, seq: number): Promise<BankChanges> {
+  const banks = await db.selectFrom('banks').selectAll().where('change_seq', '>', seq).orderBy('change_seq').execute();
+  const entries = await replicaEntries(db).where('e.change_seq', '>', seq).orderBy('e.change_seq').execute();
+  return { banks: banks.map((r) => ({ ...toBank(r), changeSeq: Number(r.change_seq) })), entries: entries.map(toReplicaEntry) };
+}
+
+/** Every entry a replica's first load indexes: enabled hash entries of enabled banks. */
+export async function activeReplicaEntries(db: Queryable): Promise<ReplicaEntry[]> {
+  return (await replicaEntries(db).where('e.enabled', '=', 1).where('b.enabled', '=', 1).execute()).map(toReplicaEntry);
+}
+
+/** Every hash entry of the given banks, enabled or not, for a replica re-applying a changed bank. */
+export async function entriesOfBanksForReplica(db: Queryable, bankIds: readonly string[]): Promise<ReplicaEntry[]> {
+  if (bankIds.length === 0) return [];
+  return (await replicaEntries(db).where('e.bank_id', 'in', [...bankIds]).execute()).map(toReplicaEntry);
+}
+
+/** Changes a bank's settings; returns the bank change sequence number it took. */
+export async function updateBank(q: Queryable, id: string, patch: { enabled?: boolean | undefined; matchMode?: MatchMode | undefined; description?: string | undefined }, now: number): Promise<number> {
+  const seq = await nextBankChangeSeq(q);
   await q
     .updateTable('banks')
     .set({
@@ -295,14 +359,23 @@ export async function updateBank(q: Queryable, id: string, patch: { enabled?: bo
       ...(patch.matchMode === undefined ? {} : { match_mode: patch.matchMode }),
       ...(patch.description === undefined ? {} : { description: patch.description }),
       updated_at: now,
+      change_seq: seq,
     })
     .where('id', '=', id)
     .execute();
-  await bumpBanksRevision(q);
+  return seq;
 }
 
-export async function setEntryEnabled(q: Queryable, bankId: string, entryId: string, enabled: boolean): Promise<boolean> {
-  const r = await q.updateTable('bank_entries').set({ enabled: enabled ? 1 : 0 }).where('id', '=', entryId).where('bank_id', '=', bankId).executeTakeFirst();
-  if (Number(r.numUpdatedRows) > 0) await bumpBanksRevision(q);
-  return Number(r.numUpdatedRows) > 0;
+/** Switches an entry on or off; returns the bank change sequence number it took, or null when there is no such entry. */
+export async function setEntryEnabled(q: Queryable, bankId: string, entryId: string, enabled: boolean): Promise<number | null> {
+  const seq = await nextBankChangeSeq(q);
+  const r = await q
+    .updateTable('bank_entries')
+    .set({ enabled: enabled ? 1 : 0, change_seq: seq })
+    .where('id', '=', entryId)
+    .where('bank_id', '=', bankId)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) > 0) return seq;
+  await releaseBankChangeSeq(q, seq);
+  return null;
 }

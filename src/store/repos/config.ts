@@ -76,3 +76,37 @@ function toConfig<T>(row: { kind: string; version: number; document: unknown; au
     createdAt: row.created_at,
   };
 }
+
+/** The newest version number of each named kind, in one query (kinds with no version are absent). */
+export async function latestConfigVersions(q: Queryable, kinds: readonly ConfigKind[]): Promise<Map<ConfigKind, number>> {
+  const rows = await q
+    .selectFrom('config_versions')
+    .select(['kind', (eb) => eb.fn.max('version').as('version')])
+    .where('kind', 'in', [...kinds])
+    .groupBy('kind')
+    .execute();
+  return new Map(rows.map((r) => [r.kind as ConfigKind, Number(r.version)]));
+}
+
+/**
+ * The newest document of each kind, re-read only when its version moved: a worker checks before every batch with
+ * one small query instead of reading every document.
+ */
+export class LatestConfigCache {
+  private readonly held = new Map<ConfigKind, ConfigVersion<unknown>>();
+
+  async read(q: Queryable, kinds: readonly ConfigKind[]): Promise<Map<ConfigKind, ConfigVersion<unknown>>> {
+    const latest = await latestConfigVersions(q, kinds);
+    await Promise.all([...latest].map(async ([kind, version]) => {
+      if (this.held.get(kind)?.version === version) return;
+      const doc = await configVersion<unknown>(q, kind, version);
+      if (doc) this.held.set(kind, doc);
+    }));
+    const out = new Map<ConfigKind, ConfigVersion<unknown>>();
+    for (const kind of kinds) {
+      const doc = this.held.get(kind);
+      if (doc && latest.has(kind)) out.set(kind, doc);
+    }
+    return out;
+  }
+}
