@@ -6,7 +6,7 @@
  * rate between 5% and 95% of items done, which leaves out process start-up and the last partial batches.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,8 +36,35 @@ async function ingestAll(haven: Awaited<ReturnType<typeof openHaven>>, n: number
   }
 }
 
-/** Items/s between 5% and 95% done, polling the jobs table. */
-async function measure(q: Queryable, n: number, label: string, timeoutMs: number): Promise<Phase> {
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 when it cannot be read. */
+function processCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
+}
+
+/** Every Postgres server process on this machine (the bench's database shares the local cluster). */
+function postgresPids(): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('postgres');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** CPU seconds used by the given processes over the measured window. */
+function cpuMeter(pids: () => number[]): () => number {
+  const start = new Map(pids().map((p) => [p, processCpuSeconds(p)]));
+  return () => pids().reduce((sum, p) => sum + processCpuSeconds(p) - (start.get(p) ?? 0), 0);
+}
+
+/** Items/s between 5% and 95% done, polling the jobs table; `onStart` runs when the window opens. */
+async function measure(q: Queryable, n: number, label: string, timeoutMs: number, onStart: () => void = () => {}): Promise<Phase> {
   const lo = Math.ceil(n * 0.05);
   const hi = Math.floor(n * 0.95);
   const deadline = Date.now() + timeoutMs;
@@ -49,6 +76,7 @@ async function measure(q: Queryable, n: number, label: string, timeoutMs: number
     if (start === null && done >= lo) {
       start = now;
       startDone = done;
+      onStart();
     }
     if (start !== null && done >= hi) return { label, items: done - startDone, seconds: (now - start) / 1000 };
     if (Date.now() > deadline) throw new BenchCheckError(`${label}: only ${done} of ${n} items done before the time limit`);
@@ -62,16 +90,27 @@ async function sqliteSingleProcess(n: number): Promise<Phase> {
   const haven = await openHaven(config, { logger: silent });
   try {
     await ingestAll(haven, n);
-    const measuring = measure(haven.store.db, n, 'SQLite, one process (embedded mode)', 30 * 60_000);
-    while ((await haven.worker.runOnce()) > 0) {}
-    return await measuring;
+    // SQLite calls are synchronous, so a poller would not run between batches: count the batches' own jobs instead.
+    const lo = Math.ceil(n * 0.05);
+    const hi = Math.floor(n * 0.95);
+    let done = 0;
+    let from: { at: number; done: number } | null = null;
+    for (;;) {
+      const took = await haven.worker.runOnce();
+      if (took === 0) break;
+      done += took;
+      const at = performance.now();
+      if (!from && done >= lo) from = { at, done };
+      if (from && done >= hi) return { label: 'SQLite, one process (embedded mode)', items: done - from.done, seconds: (at - from.at) / 1000 };
+    }
+    throw new BenchCheckError(`SQLite run processed only ${done} of ${n} items`);
   } finally {
     await haven.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function distributed(n: number, workers: number): Promise<Phase> {
+async function distributed(n: number, workers: number): Promise<{ phase: Phase; workerCpuMsPerItem: number; postgresCpuMsPerItem: number }> {
   const name = `haven_bench_scale_${process.pid}_${workers}`;
   const admin = new pg.Client({ connectionString: ADMIN_PG_URL });
   await admin.connect();
@@ -95,7 +134,14 @@ async function distributed(n: number, workers: number): Promise<Phase> {
     for (let i = 0; i < workers; i++) {
       children.push(spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--role', 'worker', '--no-demo'], { cwd: ROOT, env, stdio: 'ignore' }));
     }
-    return await measure(haven.store.db, n, `Postgres + NATS, ${workers} worker process${workers > 1 ? 'es' : ''}`, 30 * 60_000);
+    let workerCpu: () => number = () => 0;
+    let postgresCpu: () => number = () => 0;
+    const phase = await measure(haven.store.db, n, `Postgres + NATS, ${workers} worker process${workers > 1 ? 'es' : ''}`, 30 * 60_000, () => {
+      workerCpu = cpuMeter(() => children.flatMap((c) => (c.pid ? [c.pid] : [])));
+      postgresCpu = cpuMeter(postgresPids);
+    });
+    const [w, p] = [workerCpu(), postgresCpu()];
+    return { phase: { ...phase, cpuSeconds: w }, workerCpuMsPerItem: (w * 1000) / phase.items, postgresCpuMsPerItem: (p * 1000) / phase.items };
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.once('exit', r) : r(null)))));
@@ -119,16 +165,18 @@ export const scaleScenario: Scenario = {
     log(`Postgres + NATS, 2 worker processes: ${n} items`);
     const two = await distributed(n, 2);
     const rate = (p: Phase) => p.items / p.seconds;
+    const ms = (v: number) => v.toFixed(2);
     return {
       params: { items: n, seed: SEED, riskyShare: RISKY_SHARE, workerBatch: WORKER_BATCH, measured: 'items done between 5% and 95%' },
-      phases: [sqlite, one, two],
+      phases: [sqlite, one.phase, two.phase],
       ratios: [
-        { label: '1 worker process (Postgres + NATS) vs SQLite single process (x throughput)', value: rate(one) / rate(sqlite) },
-        { label: '2 worker processes vs SQLite single process (x throughput)', value: rate(two) / rate(sqlite) },
-        { label: '2 worker processes vs 1 (x throughput)', value: rate(two) / rate(one) },
+        { label: '1 worker process (Postgres + NATS) vs SQLite single process (x throughput)', value: rate(one.phase) / rate(sqlite) },
+        { label: '2 worker processes vs SQLite single process (x throughput)', value: rate(two.phase) / rate(sqlite) },
+        { label: '2 worker processes vs 1 (x throughput)', value: rate(two.phase) / rate(one.phase) },
       ],
       counts: { items: n },
       notes: [
+        `CPU per item, 1 worker: worker ${ms(one.workerCpuMsPerItem)} ms, Postgres ${ms(one.postgresCpuMsPerItem)} ms; 2 workers: workers ${ms(two.workerCpuMsPerItem)} ms, Postgres ${ms(two.postgresCpuMsPerItem)} ms (cpu s column: the worker processes)`,
         'all processes share this machine\'s cores with Postgres and NATS: on 2 cores a second worker competes with the database for CPU',
         'each run pre-ingests every item, so the rate is processing only (detectors, decisions, actions, events, job leases and acks)',
       ],
