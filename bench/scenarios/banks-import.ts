@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config.js';
 import { newId } from '../../src/store/ids.js';
 import { type Span, startSpan } from '../timing.js';
 import { BenchCheckError, type Scenario, type ScenarioOptions, type ScenarioResult } from '../types.js';
+import { syntheticHashes } from '../../src/demo/hashes.js';
 
 const DEFAULT_ROWS = 1_000_000;
 const SEED = 7;
@@ -23,23 +24,11 @@ const BASELINE_BATCH = 500;
 const DEFAULTS = { category: 'CSE-01' };
 
 
-/** Random 256-bit PDQ hashes from a seeded xorshift generator, so every run imports the same list. */
-function* pdqHashes(n: number, seed: number): Generator<string> {
-  let x = seed >>> 0 || 1;
-  const word = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0).toString(16).padStart(8, '0');
-  };
-  for (let i = 0; i < n; i++) yield word() + word() + word() + word() + word() + word() + word() + word();
-}
-
 /** A CSV with a header, as a curator would get a list: hash_type,hash,category. */
 async function writeCsv(path: string, n: number): Promise<void> {
   const out = createWriteStream(path);
   let chunk = 'hash_type,hash,category\n';
-  for (const hash of pdqHashes(n, SEED)) {
+  for (const hash of syntheticHashes(n, SEED)) {
     chunk += `pdq,${hash},CSE-01\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
@@ -81,7 +70,7 @@ function bareInserts(dir: string, n: number): { span: Span; rows: number } {
     const span = startSpan();
     db.exec('BEGIN');
     let params: unknown[] = [];
-    for (const hash of pdqHashes(n, SEED)) {
+    for (const hash of syntheticHashes(n, SEED)) {
       params.push(newId(), bankId, 'pdq', hash, 'CSE-01', null, null, now, 'bench', 1, null, null, null);
       if (params.length === BASELINE_BATCH * 13) {
         insert.run(params);

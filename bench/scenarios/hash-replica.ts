@@ -15,23 +15,12 @@ import { migrate, openSqlite } from '../../src/store/db.js';
 import { bankChangeSeq } from '../../src/store/repos/banks.js';
 import { type Span, startSpan } from '../timing.js';
 import { BenchCheckError, type Scenario, type ScenarioOptions, type ScenarioResult } from '../types.js';
+import { syntheticHashList } from '../../src/demo/hashes.js';
 
 const DEFAULT_ENTRIES = 1_000_000;
 const SEED = 11;
 const SMALL_CHANGE = 1;
 const LARGE_CHANGE = 1_000;
-
-/** Random 256-bit PDQ hashes from a seeded xorshift generator. */
-function pdqHashes(n: number, seed: number): string[] {
-  let x = seed >>> 0 || 1;
-  const word = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0).toString(16).padStart(8, '0');
-  };
-  return Array.from({ length: n }, () => word() + word() + word() + word() + word() + word() + word() + word());
-}
 
 async function* batches(hashes: readonly string[], size = 10_000): AsyncGenerator<ParsedBatch> {
   for (let i = 0; i < hashes.length; i += size) {
@@ -61,7 +50,7 @@ export const hashReplicaScenario: Scenario = {
       await migrate(store);
       const banks = new BankService(store, { now: () => Date.now() });
       const gc = collector();
-      const hashes = pdqHashes(n + SMALL_CHANGE + LARGE_CHANGE, SEED);
+      const hashes = syntheticHashList(n + SMALL_CHANGE + LARGE_CHANGE, SEED);
       log(`importing ${n} PDQ entries`);
       const imported = await banks.importEntries({ name: 'bench-replica', source: 'bench' }, batches(hashes.slice(0, n)), { actor: 'bench', skipInvalid: false });
       check('entries imported', imported.added, n);

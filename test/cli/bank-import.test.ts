@@ -3,18 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runHaven, tempDir } from '../helpers/cli.js';
-
-/** Distinct 64-digit hex strings from a seeded generator. */
-function hexes(n: number, seed: number): string[] {
-  let x = seed >>> 0 || 1;
-  const word = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0).toString(16).padStart(8, '0');
-  };
-  return Array.from({ length: n }, () => Array.from({ length: 8 }, word).join(''));
-}
+import { syntheticHashList } from '../../src/demo/hashes.js';
 
 test('a large list with a bad line deep inside: refused whole, or imported without it; then re-imported as present', {
   timeout: 180_000,
@@ -23,7 +12,7 @@ test('a large list with a bad line deep inside: refused whole, or imported witho
   const file = join(tempDir(t, 'haven-import-'), 'list.txt');
   const haven = (...args: string[]) => runHaven(args, { dataDir, timeoutMs: 120_000 });
   // More rows than the import writes at a time, so the bad line comes after rows were already written.
-  const hashes = hexes(70_000, 11);
+  const hashes = syntheticHashList(70_000, 11);
   const lines = [...hashes.slice(0, 60_000), hashes[5], 'f'.repeat(63), ...hashes.slice(60_000)];
   writeFileSync(file, `${lines.join('\n')}\n`);
 

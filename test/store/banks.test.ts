@@ -6,18 +6,7 @@ import { BankImportRefused, BankService } from '../../src/banks/service.js';
 import { migrate, openStore, type Store } from '../../src/store/db.js';
 import { banksVersion } from '../../src/store/repos/banks.js';
 import { forEachBackend } from '../helpers/stores.js';
-
-/** Distinct 64-digit hex strings from a seeded generator. */
-function hexes(n: number, seed: number): string[] {
-  let x = seed >>> 0 || 1;
-  const word = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0).toString(16).padStart(8, '0');
-  };
-  return Array.from({ length: n }, () => Array.from({ length: 8 }, word).join(''));
-}
+import { syntheticHashList } from '../../src/demo/hashes.js';
 
 const pdqRows = (hashes: readonly string[], firstLine = 1): ParsedRow[] =>
   hashes.map((hash, i) => ({ line: firstLine + i, entry: { hashType: 'pdq' as const, hash, category: 'CSE-01' } }));
@@ -43,7 +32,7 @@ test('a bank import stores every field, skips what the bank has, and takes one b
     const store = await open(b.config);
     try {
       const banks = new BankService(store, { now: () => 1_700_000_000_000 });
-      const [a, c, d] = hexes(3, 1) as [string, string, string];
+      const [a, c, d] = syntheticHashList(3, 1) as [string, string, string];
       const frames = [{ hash: c, quality: 90, timestampSec: 0 }, { hash: d, quality: 80, timestampSec: 1.5 }];
       const rows: ParsedRow[] = [
         { line: 2, entry: { hashType: 'pdq', hash: a, category: 'CSE-01', classification: 'A1', label: 'a "label", with a comma', source: 'list-x', provenance: 'p' } },
@@ -73,7 +62,7 @@ test('a bank import stores every field, skips what the bank has, and takes one b
       assert.equal(await revision(store), 1, 'an import that adds nothing changes nothing');
       assert.equal(await banksVersion(store.db), stamp);
 
-      const more = await banks.importEntries({ name: 'imported' }, batches(pdqRows(hexes(12_000, 2))), { actor: 'tester', skipInvalid: false });
+      const more = await banks.importEntries({ name: 'imported' }, batches(pdqRows(syntheticHashList(12_000, 2))), { actor: 'tester', skipInvalid: false });
       assert.deepEqual([more.added, more.alreadyPresent], [12_000, 0]);
       assert.equal(await revision(store), 2, 'one number for a whole import, however many statements it took');
       const seqs = await store.db.selectFrom('bank_entries').select('change_seq').distinct().orderBy('change_seq').execute();
@@ -94,8 +83,8 @@ test('a refused, failed or aborted import leaves nothing behind, even after rows
     try {
       const banks = new BankService(store, { now: () => Date.now() });
       // More valid rows than one insert chunk before the first bad one, so some rows were written when it is seen.
-      const good = pdqRows(hexes(60_000, 3));
-      const rows: ParsedRow[] = [...good, { line: 60_001, problem: 'hash: a pdq hash is 64 hex characters' }, ...pdqRows(hexes(10, 4), 60_002)];
+      const good = pdqRows(syntheticHashList(60_000, 3));
+      const rows: ParsedRow[] = [...good, { line: 60_001, problem: 'hash: a pdq hash is 64 hex characters' }, ...pdqRows(syntheticHashList(10, 4), 60_002)];
       await assert.rejects(banks.importEntries({ name: 'refused' }, batches(rows), { actor: 'tester', skipInvalid: false }), (e: unknown) => {
         assert.ok(e instanceof BankImportRefused);
         assert.equal(e.rows, 60_011);

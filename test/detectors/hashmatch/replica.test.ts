@@ -6,18 +6,7 @@ import type { DetectionInput } from '../../../src/detectors/types.js';
 import { migrate, openStore, type Store } from '../../../src/store/db.js';
 import { bankChangeSeq } from '../../../src/store/repos/banks.js';
 import { forEachBackend } from '../../helpers/stores.js';
-
-/** Distinct 64-digit hex strings from a seeded generator (synthetic hashes). */
-function hexes(n: number, seed: number): string[] {
-  let x = seed >>> 0 || 1;
-  const word = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0).toString(16).padStart(8, '0');
-  };
-  return Array.from({ length: n }, () => Array.from({ length: 8 }, word).join(''));
-}
+import { syntheticHashList } from '../../../src/demo/hashes.js';
 
 /** An item with one media part carrying the given hashes; only the fields the hash matchers read. */
 function probe(media: { sha256?: string; pdq?: string; vpdq?: string[] }): DetectionInput {
@@ -50,7 +39,7 @@ test('a replica applies each bank change on catch-up, without a rebuild, and a n
     const store = await open(b.config);
     try {
       const banks = new BankService(store, { now: () => 1_700_000_000_000 });
-      const [digest, pdqA, pdqB, frameA, frameB, other] = hexes(6, 11) as [string, string, string, string, string, string];
+      const [digest, pdqA, pdqB, frameA, frameB, other] = syntheticHashList(6, 11) as [string, string, string, string, string, string];
       const bank = await banks.create({ name: 'known', source: 'test' }, 'tester');
       const [sha, entryA, video] = await banks.addEntries(bank.id, [
         { hashType: 'sha256', hash: digest, category: 'CSE-01' },
@@ -127,7 +116,7 @@ test('concurrent catch-ups run one at a time and end at the database sequence nu
       const bank = await banks.create({ name: 'many', source: 'test' }, 'tester');
       const replica = new HashIndexReplica();
       await replica.load(store.db);
-      const hashes = hexes(40, 5);
+      const hashes = syntheticHashList(40, 5);
       const runs: Promise<number>[] = [];
       for (let i = 0; i < hashes.length; i += 4) {
         await banks.addEntries(bank.id, hashes.slice(i, i + 4).map((hash) => ({ hashType: 'pdq' as const, hash, category: 'CSE-01' })), 'tester');
@@ -149,7 +138,7 @@ test('a large import reaches the replica in one catch-up, and the matchers hande
     const store = await open(b.config);
     try {
       const banks = new BankService(store, { now: () => 1_700_000_000_000 });
-      const [first, ...rest] = hexes(60_001, 9) as [string, ...string[]];
+      const [first, ...rest] = syntheticHashList(60_001, 9) as [string, ...string[]];
       const bank = await banks.create({ name: 'list', source: 'test' }, 'tester');
       const [entry] = await banks.addEntries(bank.id, [{ hashType: 'pdq', hash: first, category: 'CSE-01' }], 'tester');
       const replica = new HashIndexReplica();
