@@ -28,6 +28,9 @@ export function contactEdges(item: Item, accounts: ReadonlyMap<string, Account>)
   });
 }
 
+/** Concurrent contact-count look-ups per batch: a few, so one batch does not take the whole connection pool. */
+const BEHAVIOUR_LOOKUPS_AT_ONCE = 4;
+
 /**
  * The context detectors see around each item of one batch: the conversation so far and windowed contact counts.
  * Contact edges are facts about items, not decisions, so they are recorded before evaluation (idempotently: a
@@ -42,6 +45,8 @@ export class BatchContext {
   private readonly span = new Map<string, number[]>();
   /** Labels and rule snoozes in force on the batch's authors, conversations and devices. */
   private labels: LabelIndex = indexLabels({ labels: [], snoozes: [] });
+  /** Contact counts per item, read when the batch is loaded. */
+  private readonly behaviourByItem = new Map<string, BehaviourContext | null>();
 
   private constructor(
     private readonly q: Queryable,
@@ -63,7 +68,25 @@ export class BatchContext {
     for (const [id, state] of await loadConversationStates(q, conversations)) ctx.states.set(id, state);
     await ctx.countEarlierMessages(items);
     await ctx.loadLabels(items, at ?? Math.max(0, ...items.map((i) => i.ingestedAt)));
+    await ctx.prefetchBehaviour(items);
     return ctx;
+  }
+
+  /**
+   * Contact counts of every item that has recipients, read a few at a time. They depend only on the contact edges,
+   * all of which the batch wrote above, so reading them before evaluation (instead of one by one during it) changes
+   * no result; on Postgres it overlaps the round trips.
+   */
+  private async prefetchBehaviour(items: readonly Item[]): Promise<void> {
+    const pending = items.filter((i) => i.authorId && i.recipientIds.length > 0);
+    let next = 0;
+    const lane = async () => {
+      while (next < pending.length) {
+        const item = pending[next++] as Item;
+        this.behaviourByItem.set(item.id, await behaviourAround(this.q, this.accounts, this.behaviour, item));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BEHAVIOUR_LOOKUPS_AT_ONCE, pending.length) }, lane));
   }
 
   /** Labels and snoozes of every author, conversation and device of the batch, in one query. */
@@ -134,7 +157,8 @@ export class BatchContext {
     return { id: item.conversationId, messagesBefore, state: this.states.get(item.conversationId) ?? null };
   }
 
-  private behaviourAround(item: Item): Promise<BehaviourContext | null> {
+  private async behaviourAround(item: Item): Promise<BehaviourContext | null> {
+    if (this.behaviourByItem.has(item.id)) return this.behaviourByItem.get(item.id) ?? null;
     return behaviourAround(this.q, this.accounts, this.behaviour, item);
   }
 }

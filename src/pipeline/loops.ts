@@ -1,7 +1,7 @@
 import type { Haven } from '../app.js';
 import { runRetention } from '../enforcement/evidence/retention.js';
 import { reportRunnerFor } from '../enforcement/ncmec/index.js';
-import { refreshReviewPriorities } from '../store/repos/review-claims.js';
+import { refreshReviewPrioritiesExclusive } from '../store/repos/review-claims.js';
 import { StreamWorker } from './transport/stream-worker.js';
 
 const PRIORITY_REFRESH_MS = 60_000;
@@ -72,7 +72,8 @@ export function startBackgroundWork(
   // Approved CyberTipline reports go out from the same process as the pipeline (when NCMEC is configured).
   const reports = opts.pipeline ? reportRunnerFor(haven) : null;
   if (reports) running.push(loop('reports', () => reports.runOnce(), () => {}));
-  // Overdue review tasks climb in priority as time passes; their stored scores are refreshed every minute.
+  // Overdue review tasks climb in priority as time passes; their stored scores are refreshed every minute, by one
+  // worker at a time.
   if (opts.pipeline) running.push(priorityLoop());
 
   async function priorityLoop(): Promise<void> {
@@ -83,7 +84,7 @@ export function startBackgroundWork(
         continue;
       }
       try {
-        await refreshReviewPriorities(haven.store.db, haven.clock.now());
+        await refreshReviewPrioritiesExclusive(haven.store.db, haven.clock.now());
       } catch (e) {
         haven.logger.error({ err: e, loop: 'review-priority' }, 'refreshing review priorities failed; retrying');
       }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { test } from 'node:test';
 import { claimNext, releaseClaim, renewLease } from '../../src/review/claims.js';
 import { type Store, migrate, openStore } from '../../src/store/db.js';
 import { newId } from '../../src/store/ids.js';
-import { refreshReviewPriorities, setOngoingHarm } from '../../src/store/repos/review-claims.js';
+import { PRIORITY_REFRESH_LOCK, refreshReviewPriorities, refreshReviewPrioritiesExclusive, setOngoingHarm } from '../../src/store/repos/review-claims.js';
 import { insertReviewTasks, type NewReviewTask } from '../../src/store/repos/review.js';
 import type { Backend } from '../helpers/stores.js';
 import { forEachBackend } from '../helpers/stores.js';
@@ -169,3 +170,37 @@ test('tasks are scored when created, refresh moves overdue tasks up, and unscore
     assert.equal(c?.priority, 600);
   }));
 });
+
+test('the periodic priority refresh runs in one process at a time; the others skip the round', async (t) => {
+  await forEachBackend(t, (b) => withStore(b, async (store) => {
+    await insertReviewTasks(store.db, [task({ severity: 'S2', slaDueAt: NOW + HOUR })], NOW);
+    const later = NOW + 5 * HOUR;
+    if (b.name === 'postgres') {
+      // Another worker (its own pool) is in the middle of a refresh: it holds the advisory lock until it commits.
+      const other = openStore(b.config);
+      try {
+        let release: () => void = () => {};
+        const holding = new Promise<void>((r) => { release = r; });
+        let locked: () => void = () => {};
+        const hasLock = new Promise<void>((r) => { locked = r; });
+        const busy = other.db.transaction().execute(async (trx) => {
+          await refreshReviewPrioritiesExclusiveProbe(trx);
+          locked();
+          await holding;
+        });
+        await hasLock;
+        assert.equal(await refreshReviewPrioritiesExclusive(store.db, later), null, 'skips while another process refreshes');
+        release();
+        await busy;
+      } finally {
+        await other.close();
+      }
+    }
+    assert.equal(await refreshReviewPrioritiesExclusive(store.db, later), 1);
+  }));
+});
+
+/** Takes the refresh's advisory lock in `trx`, as a refreshing process holds it. */
+async function refreshReviewPrioritiesExclusiveProbe(trx: Parameters<typeof refreshReviewPriorities>[0]): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${PRIORITY_REFRESH_LOCK})`.execute(trx);
+}

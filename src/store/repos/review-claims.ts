@@ -87,6 +87,23 @@ export async function refreshReviewPriorities(q: Queryable, now: number): Promis
   return writePriorities(q, rows, now);
 }
 
+/**
+ * The periodic refresh, run by one process at a time: every worker runs the loop, and on Postgres a transaction-level
+ * advisory lock lets one of them refresh while the others skip the round (null), so N workers never rewrite the same
+ * rows at once. SQLite has one writer anyway.
+ */
+export const PRIORITY_REFRESH_LOCK = 7311010;
+
+export async function refreshReviewPrioritiesExclusive(q: Queryable, now: number): Promise<number | null> {
+  return q.transaction().execute(async (trx) => {
+    if (isPostgres(trx)) {
+      const r = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${PRIORITY_REFRESH_LOCK}) AS locked`.execute(trx);
+      if (!r.rows[0]?.locked) return null;
+    }
+    return refreshReviewPriorities(trx, now);
+  });
+}
+
 /** Sets or clears the ongoing-harm flag of a task and rescoring it; false when there is no such task. */
 export async function setOngoingHarm(q: Queryable, taskId: string, ongoingHarm: boolean, now: number): Promise<boolean> {
   const row = await q.selectFrom('review_tasks').select(SCORING_COLUMNS).where('id', '=', taskId).executeTakeFirst();
