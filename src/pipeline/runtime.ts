@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { PolicyContext, Policy } from '../core/policy.js';
 import { DEFAULT_POLICY } from '../core/policy.js';
 import { DEFAULT_TAXONOMY } from '../core/taxonomy-default.js';
@@ -22,13 +23,17 @@ import type { LlmStage } from './llm-stage.js';
 import type { ModelDetector } from '../detectors/model/detector.js';
 import { loadLiveModelDetector } from '../detectors/model/service.js';
 import { liveModelVersion } from '../store/repos/models.js';
-import type { Queryable } from '../store/db.js';
+import { isPostgres, type Queryable } from '../store/db.js';
 import { bankChangeSeq } from '../store/repos/banks.js';
 import { type ConfigKind, type ConfigVersion, LatestConfigCache, latestConfig, saveConfigVersion } from '../store/repos/config.js';
+
+const DEFAULT_CONFIG_LOCK = 7311011;
 
 /** Writes version 1 of each configuration into a new database. */
 export async function ensureDefaultConfig(q: Queryable, now: number): Promise<void> {
   await q.transaction().execute(async (trx) => {
+    // Processes starting together on a new database would each write version 1; one at a time, the later ones find it.
+    if (isPostgres(trx)) await sql`SELECT pg_advisory_xact_lock(${DEFAULT_CONFIG_LOCK})`.execute(trx);
     const defaults = [
       ['taxonomy', DEFAULT_TAXONOMY],
       ['policy', DEFAULT_POLICY],
