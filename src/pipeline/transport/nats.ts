@@ -86,7 +86,9 @@ export class NatsLink {
       max_ack_pending: 20_000,
     };
     try {
-      await this.jsm.consumers.info(this.stream, this.consumerName);
+      const info = await this.jsm.consumers.info(this.stream, this.consumerName);
+      // HAVEN_LEASE_MS changed since the consumer was made: the ack wait follows it (the newest process wins).
+      if (info.config.ack_wait !== consumer.ack_wait) await this.jsm.consumers.update(this.stream, this.consumerName, { ack_wait: consumer.ack_wait });
     } catch {
       try {
         await this.jsm.consumers.add(this.stream, consumer);

@@ -68,9 +68,9 @@ export class StreamWorker {
   }
 
   private async receive(): Promise<void> {
-    const consumer = await this.link.workConsumer();
     while (!this.stopping) {
       try {
+        const consumer = await this.link.workConsumer();
         this.messages = await consumer.consume({ max_messages: this.opts.batchSize * 2 });
         for await (const m of this.messages) {
           this.buffer.push(m);
@@ -109,7 +109,7 @@ export class StreamWorker {
     }
   }
 
-  /** Processes one batch of delivered messages (exposed for tests through the class's behaviour only). */
+  /** Leases, processes and settles (ack or nak) one batch of delivered messages. */
   private async handle(batch: JsMsg[]): Promise<void> {
     const byItem = new Map<string, JsMsg[]>();
     for (const m of batch) {

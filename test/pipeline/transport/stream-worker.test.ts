@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { pino } from 'pino';
 import { openHaven } from '../../../src/app.js';
 import { demoTextItems } from '../../../src/demo/bench-items.js';
@@ -78,4 +79,13 @@ test('items flow through the JetStream work queue; redeliveries and unpublished 
   assert.equal(perItem.length, 300, 'every item has a decision');
   assert.deepEqual(perItem.filter((r) => Number(r.n) !== 1), [], 'no item was decided twice');
   assert.equal(stranded.length, 50);
+
+  // A process started with another lease moves the consumer's ack wait to it.
+  const relaunched = await openHaven({ ...backend.config, leaseMs: 3000 }, { logger: silent });
+  try {
+    const info = await jetstreamManager(relaunched.nats!.connection).then((m) => m.consumers.info(relaunched.nats!.stream, relaunched.nats!.consumerName));
+    assert.equal(info.config.ack_wait, 3000 * 1_000_000);
+  } finally {
+    await relaunched.close();
+  }
 });
