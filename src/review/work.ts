@@ -47,9 +47,13 @@ export class ReviewWork {
     const task = await getTask(this.store.db, taskId);
     if (!task) throw new ReviewError(404, 'not_found', `review task ${taskId} not found`);
     const now = this.clock.now();
-    const released = task.status === HOLD_STATUS && task.claimed_by === reviewer.label
-      ? (await updateTask(this.store.db, taskId, { status: 'open', claimed_by: null, claimed_at: null, lease_until: null }), true)
-      : await releaseClaim(this.store.db, { taskId, reviewer: reviewer.label });
+    let released: boolean;
+    if (task.status === HOLD_STATUS && task.claimed_by === reviewer.label) {
+      await updateTask(this.store.db, taskId, { status: 'open', claimed_by: null, claimed_at: null, lease_until: null });
+      released = true;
+    } else {
+      released = await releaseClaim(this.store.db, { taskId, reviewer: reviewer.label });
+    }
     if (!released) throw new ReviewError(409, 'not_your_claim', `task ${taskId} is not claimed by you`);
     if (isHighSeverityMedia(task) && task.claimed_at !== null) {
       const ctx = await this.review.context();

@@ -60,7 +60,7 @@ export function calibrationRoutes(routes: RouteTable, haven: Haven): void {
       limit: z.coerce.number().int().min(1).max(200).default(50),
       cursor: z.string().max(64).optional(),
     }),
-    async handler({ query, principal }) {
+    async handler({ query }) {
       const rows = await calibration.list({ status: query.status, limit: query.limit + 1, before: query.cursor });
       const page = rows.slice(0, query.limit);
       return { sessions: page.map(presentSummary), nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
