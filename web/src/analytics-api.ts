@@ -1,5 +1,6 @@
 // Analytics API client: trends and spikes, tactics, behaviour networks, and the read-only SQL console.
 import { json, request } from './api.js';
+import type { HashEvasionReport } from '../../src/analytics/tactics/hash-evasion.js';
 
 export interface VolumePoint {
   at: number;
@@ -60,27 +61,8 @@ export interface EmergingTerms {
   baselineDocuments: number;
   terms: { term: string; n: number; recent: number; baseline: number; logRatio: number; pValue: number; exampleItemIds: string[] }[];
 }
-export interface EvasionFamily {
-  id: string;
-  variants: number;
-  hashes: string[];
-  itemIds: string[];
-  firstSeenAt: number;
-  lastSeenAt: number;
-  minDistance: number;
-  maxDistance: number;
-  isNew: boolean;
-  confirmedItems: number;
-  confirmedItemIds: string[];
-}
-export interface HashEvasion {
-  nearMisses: number;
-  families: number;
-  newFamilies: number;
-  confirmedItems: number;
-  truncated: boolean;
-  entries: { bankEntryId: string; bankName: string | null; category: string; nearMisses: number; families: EvasionFamily[] }[];
-}
+// The hash-evasion report is sent as the server builds it (times stay epoch ms), so its types are the server's own.
+export type { EvasionEntry, EvasionFamily, HashEvasionReport as HashEvasion } from '../../src/analytics/tactics/hash-evasion.js';
 
 export interface EvidenceRef {
   type: 'decision' | 'item' | 'account' | 'bank_entry' | 'action' | 'media_sha256' | 'device' | 'ip';
@@ -167,7 +149,7 @@ export const analyticsApi = {
   drill: (url: string) => json<{ items: string[] }>(url),
   tactics: (since: string) => json<TacticsReport>('/v1/analytics/tactics', { query: { since } }),
   emergingTerms: (since: string, baseline: string) => json<EmergingTerms>('/v1/analytics/emerging-terms', { query: { since, baseline } }),
-  hashEvasion: (since: string) => json<HashEvasion>('/v1/analytics/hash-evasion', { query: { since } }),
+  hashEvasion: (since: string) => json<HashEvasionReport>('/v1/analytics/hash-evasion', { query: { since } }),
   networks: (since: string) => json<Networks>('/v1/analytics/networks', { query: { since, limit: 20 } }),
   network: (id: string, since: string) => json<NetworkView>(`/v1/analytics/networks/${enc(id)}`, { query: { since } }),
   repeatOffenders: (since: string) => json<RepeatOffenders>('/v1/analytics/repeat-offenders', { query: { since } }),
