@@ -5,6 +5,8 @@ import { refreshReviewPrioritiesExclusive } from '../store/repos/review-claims.j
 import { StreamWorker } from './transport/stream-worker.js';
 
 const PRIORITY_REFRESH_MS = 60_000;
+/** How often a distributed worker asks NATS whether the work stream is empty (for idle()). */
+const STREAM_IDLE_POLL_MS = 2_000;
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -58,10 +60,10 @@ export function startBackgroundWork(
   if (stream && nats) {
     stream.start();
     running.push(loop('pipeline-idle', async () => {
+      // A JetStream API request: every couple of seconds, so many workers do not load NATS just to know this.
+      await sleep(STREAM_IDLE_POLL_MS);
       const { waiting, inFlight } = await nats.backlog();
-      const busy = waiting + inFlight > 0;
-      if (busy) await sleep(idleMs);
-      return busy ? 1 : 0;
+      return waiting + inFlight > 0 ? 1 : 0;
     }, (v) => { pipelineIdle = v; }));
   } else if (opts.pipeline) {
     running.push(loop('pipeline', () => haven.worker.runOnce(), (v) => { pipelineIdle = v; }));
