@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { AuthService } from './auth/service.js';
 import { type BankChangeFeed, LocalBankChangeFeed } from './banks/change-feed.js';
 import { BankService } from './banks/service.js';
 import type { HavenConfig } from './config.js';
+import { createLogger } from './logging.js';
 import { ConfigService } from './configuration/service.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { type KeyProvider, LocalKeyProvider } from './enforcement/media-vault.js';
 import { WebhookOutbox } from './enforcement/outbox.js';
+import { IngestGate, jobsTableBacklog, streamBacklog } from './pipeline/backlog.js';
 import { Ingestor } from './pipeline/ingest.js';
 import { LlmStage } from './pipeline/llm-stage.js';
 import { ensureDefaultConfig } from './pipeline/runtime.js';
@@ -26,6 +28,8 @@ export interface Haven {
   logger: Logger;
   keys: KeyProvider | null;
   ingestor: Ingestor;
+  /** Admission control for ingest over the API: refuses new items while the processing backlog is full. */
+  admission: IngestGate;
   worker: PipelineWorker;
   /** Null until a webhook is configured; platform actions then wait in the outbox. */
   outbox: WebhookOutbox | null;
@@ -50,8 +54,7 @@ export interface OpenOptions {
 
 /** Opens the store, brings the schema and default configuration up to date, and wires the services. */
 export async function openHaven(config: HavenConfig, opts: OpenOptions = {}): Promise<Haven> {
-  // Synchronous writes: the lines before a crash are the ones an operator needs.
-  const logger = opts.logger ?? pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
+  const logger = opts.logger ?? createLogger(config.logLevel, config.logFile);
   const clock = opts.clock ?? systemClock;
   const store = openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   try {
@@ -87,9 +90,10 @@ export async function openHaven(config: HavenConfig, opts: OpenOptions = {}): Pr
     logger,
     keys,
     ingestor: new Ingestor(store, { maxImagePixels: config.maxImagePixels, hashOnly: config.hashOnly, keys, clock, version: HAVEN_VERSION, dispatch }),
+    admission: new IngestGate(nats ? streamBacklog(nats, jobsTableBacklog(store.db)) : jobsTableBacklog(store.db), config.maxBacklog),
     worker: new PipelineWorker(store, { batchSize: config.workerBatch, leaseMs: config.leaseMs, maxAttempts: 5, clock, logger, llm, keys }),
     outbox: webhook ? new WebhookOutbox(store, { ...webhook, clock, logger, leaseMs: config.leaseMs }) : null,
-    auth: new AuthService(store, clock),
+    auth: new AuthService(store, clock, { loginMaxFailures: config.loginMaxFailures }),
     banks: new BankService(store, clock, { changes: bankChanges }),
     configs: new ConfigService(store, clock),
     llm,

@@ -27,7 +27,21 @@ const envSchema = z.object({
   HAVEN_MAX_BODY_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   HAVEN_MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(50_000_000),
   HAVEN_DEMO: bool.default(true),
+  /** Session cookies marked Secure (and named with the __Host- prefix). Unset: on unless bound to a loopback address. */
+  HAVEN_SECURE_COOKIES: bool.optional(),
+  /** Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs), so limits see clients. */
+  HAVEN_TRUST_PROXY: z.string().regex(/^[0-9a-fA-F:.,/\s]+$/, 'HAVEN_TRUST_PROXY must be comma-separated IP addresses or CIDR ranges').optional(),
+  /** Requests per minute per person (session) and per anonymous address. */
+  HAVEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /** Requests per minute per API key (platform clients ingest through these, so the budget is larger). */
+  HAVEN_API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(12_000),
+  /** Failed logins per email (and, times four, per address) within 15 minutes before further attempts wait. */
+  HAVEN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Ingest answers 429 with Retry-After while more items than this wait for processing. */
+  HAVEN_MAX_BACKLOG: z.coerce.number().int().min(1).default(200_000),
   HAVEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Append the JSON log lines to this file instead of writing them to stdout. */
+  HAVEN_LOG_FILE: z.string().min(1).optional(),
   HAVEN_WORKER_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   /** How long a worker holds a job or a delivery before another may take it over (its holder presumed dead). */
   HAVEN_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
@@ -65,7 +79,15 @@ export interface HavenConfig {
   maxBodyBytes: number;
   maxImagePixels: number;
   demo: boolean;
+  secureCookies: boolean;
+  /** Addresses of trusted reverse proxies; empty trusts none (the socket's address is the client's). */
+  trustProxy: string[];
+  rateLimitPerMinute: number;
+  apiKeyRateLimitPerMinute: number;
+  loginMaxFailures: number;
+  maxBacklog: number;
   logLevel: string;
+  logFile: string | undefined;
   workerBatch: number;
   leaseMs: number;
   /** The LLM provider (HAVEN_LLM_* variables); null runs Haven without one. */
@@ -107,7 +129,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxBodyBytes: e.HAVEN_MAX_BODY_BYTES,
     maxImagePixels: e.HAVEN_MAX_IMAGE_PIXELS,
     demo: e.HAVEN_DEMO,
+    secureCookies: e.HAVEN_SECURE_COOKIES ?? !isLoopback(e.HAVEN_HOST),
+    trustProxy: (e.HAVEN_TRUST_PROXY ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0),
+    rateLimitPerMinute: e.HAVEN_RATE_LIMIT_PER_MINUTE,
+    apiKeyRateLimitPerMinute: e.HAVEN_API_KEY_RATE_LIMIT_PER_MINUTE,
+    loginMaxFailures: e.HAVEN_LOGIN_MAX_FAILURES,
+    maxBacklog: e.HAVEN_MAX_BACKLOG,
     logLevel: e.HAVEN_LOG_LEVEL,
+    logFile: e.HAVEN_LOG_FILE,
     workerBatch: e.HAVEN_WORKER_BATCH,
     leaseMs: e.HAVEN_LEASE_MS,
     llm: loadLlmConfig(env),
@@ -135,4 +164,8 @@ function ncmecConfig(e: z.infer<typeof envSchema>, env: NodeJS.ProcessEnv): Ncme
     platform: e.HAVEN_NCMEC_PLATFORM ?? null,
     reporterEmail: e.HAVEN_NCMEC_REPORTER_EMAIL ?? null,
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -30,6 +30,11 @@ export interface RouteSpec<B, Q, P> {
   status?: number;
   /** Skip JSON body parsing (multipart). */
   rawBody?: boolean;
+  /**
+   * Routes that hand out media or evidence: a caller refused by the permission check is recorded in the audit log
+   * under this action, since someone probing for bytes their role withholds is what an insider review looks for.
+   */
+  auditRefusal?: { action: string; targetType: string; param: string };
   handler(ctx: RouteContext<B, Q, P>): Promise<unknown>;
 }
 
@@ -41,12 +46,16 @@ interface Documented {
  * Registers routes whose inputs are validated with zod and whose access is checked before the handler runs,
  * and keeps them so the OpenAPI document is generated from the same schemas.
  */
+/** Writes an audit row for a refused request to a route with `auditRefusal`. */
+export type RefusalRecorder = (entry: { principal: Principal; action: string; targetType: string; targetId: string | null; needed: string }) => Promise<void>;
+
 export class RouteTable {
   private readonly routes: Documented[] = [];
 
   constructor(
     private readonly app: FastifyInstance,
     private readonly authenticate: (req: FastifyRequest) => Promise<Principal | null>,
+    private readonly recordRefusal?: RefusalRecorder,
   ) {}
 
   add<B = undefined, Q = undefined, P = undefined>(spec: RouteSpec<B, Q, P>): void {
@@ -61,6 +70,13 @@ export class RouteTable {
           if (spec.access !== 'authenticated') {
             const anyOf: readonly Permission[] = typeof spec.access === 'string' ? [spec.access] : spec.access;
             if (!anyOf.some((p) => principal.permissions.has(p))) {
+              if (spec.auditRefusal && this.recordRefusal) {
+                const target = (req.params as Record<string, unknown> | undefined)?.[spec.auditRefusal.param];
+                await this.recordRefusal({
+                  principal, action: spec.auditRefusal.action, targetType: spec.auditRefusal.targetType,
+                  targetId: typeof target === 'string' ? target.slice(0, 200) : null, needed: anyOf.join(' or '),
+                });
+              }
               throw new HttpError(403, 'forbidden', `this needs the ${anyOf.join(' or ')} permission`);
             }
           }

@@ -2,13 +2,17 @@ import { classifyRoutes } from './routes/classify.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Haven } from '../app.js';
 import { metrics } from '../metrics.js';
 import { HAVEN_VERSION } from '../version.js';
-import { authenticator } from './authn.js';
+import { principalLabel } from '../auth/service.js';
+import { appendAudit } from '../store/repos/audit.js';
+import { authenticator, sessionCookieName } from './authn.js';
 import { errorHandler, HttpError } from './errors.js';
 import { RouteTable } from './route.js';
 import { analyticsNetworksRoutes } from './routes/analytics-networks.js';
@@ -40,6 +44,7 @@ export interface ServerOptions {
   webRoot?: string | null;
   /** Secret of the built-in demo platform receiver, when the demo runs without a real webhook. */
   demoWebhookSecret?: string;
+  /** Overrides HAVEN_SECURE_COOKIES. */
   secureCookies?: boolean;
 }
 
@@ -47,10 +52,12 @@ const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.ur
 
 export async function buildServer(haven: Haven, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    // Bad URLs (a malformed escape, an over-long segment) are answered by Fastify itself: give them Haven's error shape.
+    frameworkErrors: errorHandler,
     loggerInstance: haven.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: haven.config.maxBodyBytes,
     logController: new LogController({ disableRequestLogging: haven.config.logLevel !== 'debug' && haven.config.logLevel !== 'trace' }),
-    trustProxy: false,
+    trustProxy: haven.config.trustProxy.length > 0 ? haven.config.trustProxy : false,
   });
   app.setErrorHandler(errorHandler);
   await app.register(fastifyCookie);
@@ -58,11 +65,30 @@ export async function buildServer(haven: Haven, opts: ServerOptions = {}): Promi
     limits: { fileSize: haven.config.maxBodyBytes, files: 10, fields: 5, fieldSize: 1024 * 1024 },
     throwFileSizeLimit: true,
   });
+  const secureCookies = opts.secureCookies ?? haven.config.secureCookies;
+  await app.register(fastifyHelmet, securityHeaders(secureCookies));
   app.addHook('onSend', async (req, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
     if (req.url.startsWith('/v1/')) reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+  });
+  const authenticate = authenticator(haven.auth, sessionCookieName(secureCookies));
+  await app.register(fastifyRateLimit, {
+    global: true,
+    // After body parsing, so the caller is known: limits are per API key and per person, else per address.
+    hook: 'preHandler',
+    timeWindow: 60_000,
+    allowList: (req) => !req.url.startsWith('/v1/'),
+    keyGenerator: async (req) => {
+      const principal = await authenticate(req).catch(() => null);
+      if (!principal) return `address:${req.ip}`;
+      return principal.kind === 'api_key' ? `api_key:${principal.id}` : `user:${principal.id}`;
+    },
+    max: async (_req, key) => (key.startsWith('api_key:') ? haven.config.apiKeyRateLimitPerMinute : haven.config.rateLimitPerMinute),
+    onExceeded: (req, key) => {
+      metrics.rateLimited.inc({ caller: key.slice(0, key.indexOf(':')) });
+      req.log.warn({ caller: key.startsWith('address:') ? key : key.slice(0, key.indexOf(':')), route: req.routeOptions.url }, 'rate limit exceeded');
+    },
+    errorResponseBuilder: (_req, ctx) =>
+      new HttpError(429, 'rate_limited', `rate limit of ${ctx.max} requests per minute exceeded; retry in ${ctx.after}`),
   });
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpDuration.observe(
@@ -71,9 +97,14 @@ export async function buildServer(haven: Haven, opts: ServerOptions = {}): Promi
     );
   });
 
-  const routes = new RouteTable(app, authenticator(haven.auth));
+  const routes = new RouteTable(app, authenticate, async ({ principal, action, targetType, targetId, needed }) => {
+    const now = haven.clock.now();
+    await haven.store.db.transaction().execute((trx) =>
+      appendAudit(trx, { actor: principalLabel(principal), action, targetType, targetId, details: { refused: true, needed } }, now),
+    );
+  });
   opsRoutes(routes, haven);
-  authRoutes(routes, haven, opts.secureCookies ?? false);
+  authRoutes(routes, haven, secureCookies);
   itemRoutes(routes, haven);
   mediaRoutes(routes, haven);
   evidenceRoutes(routes, haven);
@@ -111,4 +142,33 @@ export async function buildServer(haven: Haven, opts: ServerOptions = {}): Promi
     app.setNotFoundHandler((req, reply) => errorHandler(new HttpError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`), req, reply));
   }
   return app;
+}
+
+/**
+ * Headers for every answer. The UI is one origin with no inline script, so the CSP allows only its own files;
+ * HSTS only when cookies are Secure (i.e. Haven is served over TLS).
+ */
+function securityHeaders(secure: boolean) {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(secure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' as const },
+    frameguard: { action: 'deny' as const },
+    crossOriginResourcePolicy: { policy: 'same-origin' as const },
+  };
 }

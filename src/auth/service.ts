@@ -1,14 +1,16 @@
 import type { UserId } from '../core/ids.js';
-import { isRole, type Permission, PERMISSIONS, permissionsOf } from '../core/roles.js';
+import { API_KEY_SCOPES, isRole, type Permission, PERMISSIONS, permissionsOf } from '../core/roles.js';
 import type { User } from '../core/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { appendAudit } from '../store/repos/audit.js';
 import {
-  deleteSession, findApiKeyByHash, findSession, findUserByEmail, getUser, insertApiKey, insertSession, insertUser, type ApiKeyRecord,
+  countLoginFailures, deleteSession, findApiKeyByHash, findSession, findUserByEmail, forgetLoginFailures, getUser, insertApiKey,
+  insertSession, insertUser, recordLoginFailure, type ApiKeyRecord,
 } from '../store/repos/people.js';
 import { hashPassword, passwordProblem, randomToken, tokenHash, verifyPassword } from './credentials.js';
+import { LOGIN_WINDOW_MS, loginWaitMs } from './throttle.js';
 
 export const SESSION_TTL_MS = 12 * 3_600_000;
 
@@ -23,8 +25,24 @@ export function principalLabel(p: Principal): string {
 
 export class AuthError extends Error {}
 
+/** Too many recent failed logins for this email or address: try again after `retryAfterMs`. */
+export class LoginThrottled extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`too many failed logins; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}
+
+export interface AuthOptions {
+  /** Failed logins per email within the window before attempts must wait (times four per address). */
+  loginMaxFailures: number;
+}
+
 export class AuthService {
-  constructor(private readonly store: Store, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly opts: AuthOptions = { loginMaxFailures: 5 },
+  ) {}
 
   async createUser(input: { email: string; name: string; password: string; roles: string[] }, actor: string): Promise<User> {
     const problem = passwordProblem(input.password);
@@ -45,21 +63,35 @@ export class AuthService {
   }
 
   /** Returns a session token (given to the browser as an httpOnly cookie) and the CSRF token that goes with it. */
-  async login(email: string, password: string): Promise<{ token: string; principal: Principal & { kind: 'user' } }> {
+  async login(
+    emailGiven: string,
+    password: string,
+    address = 'unknown',
+  ): Promise<{ token: string; principal: Principal & { kind: 'user' } }> {
+    const email = emailGiven.toLowerCase();
+    const since = this.clock.now() - LOGIN_WINDOW_MS;
+    const [byEmail, byAddress] = await Promise.all([
+      countLoginFailures(this.store.db, { email }, since),
+      countLoginFailures(this.store.db, { address }, since),
+    ]);
+    const wait = loginWaitMs(byEmail, byAddress, this.opts.loginMaxFailures, this.clock.now());
+    if (wait > 0) throw new LoginThrottled(wait);
     const found = await findUserByEmail(this.store.db, email);
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
     const ok = await verifyPassword(found?.passwordHash ?? DUMMY_HASH, password);
     const now = this.clock.now();
     if (!found || !ok || found.user.disabledAt !== null) {
-      await this.store.db.transaction().execute((trx) =>
-        appendAudit(trx, { actor: `anonymous`, action: 'login.failed', targetType: 'user', targetId: found?.user.id ?? null, details: { email } }, now),
-      );
+      await this.store.db.transaction().execute(async (trx) => {
+        await recordLoginFailure(trx, { id: newId(), email, address, at: now });
+        await appendAudit(trx, { actor: `anonymous`, action: 'login.failed', targetType: 'user', targetId: found?.user.id ?? null, details: { email, address } }, now);
+      });
       throw new AuthError('wrong email or password');
     }
     const token = randomToken('hvs_');
     const csrfToken = randomToken('');
     await this.store.db.transaction().execute(async (trx) => {
       await insertSession(trx, { idHash: tokenHash(token), userId: found.user.id, csrfToken, now, expiresAt: now + SESSION_TTL_MS });
+      await forgetLoginFailures(trx, email, now - LOGIN_WINDOW_MS);
       await appendAudit(trx, { actor: `user:${found.user.email}`, action: 'login', targetType: 'user', targetId: found.user.id, details: {} }, now);
     });
     return { token, principal: userPrincipal(found.user, csrfToken) };
@@ -80,7 +112,8 @@ export class AuthService {
   async fromApiKey(key: string): Promise<Principal | null> {
     const k = await findApiKeyByHash(this.store.db, tokenHash(key));
     if (!k) return null;
-    const permissions = new Set(k.scopes.filter((s): s is Permission => (PERMISSIONS as readonly string[]).includes(s)));
+    // Only key scopes count, so a key created before the scopes were restricted cannot open media or evidence.
+    const permissions = new Set(k.scopes.filter((s): s is Permission => (API_KEY_SCOPES as readonly string[]).includes(s)));
     return { kind: 'api_key', id: k.id, name: k.name, permissions };
   }
 
@@ -88,6 +121,8 @@ export class AuthService {
   async createApiKey(input: { name: string; scopes: string[] }, actor: string): Promise<{ key: string; record: ApiKeyRecord }> {
     const bad = input.scopes.filter((s) => !(PERMISSIONS as readonly string[]).includes(s));
     if (bad.length > 0) throw new AuthError(`unknown scope(s): ${bad.join(', ')}; known: ${PERMISSIONS.join(', ')}`);
+    const human = input.scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
+    if (human.length > 0) throw new AuthError(`scope(s) only people hold, never API keys: ${human.join(', ')}; keys may carry ${API_KEY_SCOPES.join(', ')}`);
     const key = randomToken('hvk_');
     const now = this.clock.now();
     const record: ApiKeyRecord = {

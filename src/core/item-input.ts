@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { jsonDepth } from './json-depth.js';
 import { AGE_BANDS, ITEM_KINDS } from './types.js';
 
 export const MAX_TEXT_CHARS = 100_000;
 export const MAX_MEDIA_PARTS = 10;
+/** Far deeper than any platform's metadata; deeper values would overflow the stack when stored as JSON (a 500). */
+export const MAX_METADATA_DEPTH = 32;
 
 export const accountInputSchema = z.strictObject({
   externalId: z.string().min(1).max(256),
@@ -32,7 +35,9 @@ export const itemInputSchema = z
     recipients: z.array(accountInputSchema).max(100).optional(),
     conversationId: z.string().min(1).max(256).optional(),
     createdAt: z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]).optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+    metadata: z.record(z.string(), z.unknown())
+      .refine((m) => jsonDepth(m, MAX_METADATA_DEPTH) <= MAX_METADATA_DEPTH, `metadata nests deeper than ${MAX_METADATA_DEPTH} levels`)
+      .optional(),
   })
   .refine((i) => (i.text !== undefined && i.text.length > 0) || (i.media?.length ?? 0) > 0, {
     message: 'an item needs text or at least one media part',

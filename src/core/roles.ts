@@ -56,6 +56,14 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   policy: ['items:read', 'items:classify', 'banks:read', 'taxonomy:read', 'taxonomy:write', 'policy:write', 'proposals:write', 'proposals:approve'],
 };
 
+/**
+ * What an API key may carry: what a platform's servers need (submit and read items, classify in-line, file appeals,
+ * read banks and the taxonomy). Never a human's work: no media or evidence bytes, reports, review or appeal
+ * decisions, approvals, audit, user management, investigations or analytics. Otherwise whoever may create keys
+ * (admin) could mint themselves access their role withholds, outside any person's name.
+ */
+export const API_KEY_SCOPES: readonly Permission[] = ['items:write', 'items:read', 'items:classify', 'appeals:write', 'banks:read', 'taxonomy:read'];
+
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VideoFrameHash } from '../core/types.js';
 import { firstErrorLine, MediaError } from './media.js';
-import { pdqHashImage } from './pdq/index.js';
+import { pdqHashImageOffMainThread } from './pdq/off-thread.js';
 import { vpdqHashVideo } from './vpdq/index.js';
 
 export interface PerceptualHashes {
@@ -23,7 +23,7 @@ const NONE: PerceptualHashes = { pdq: null, pdqQuality: null, pdqDihedral: null,
 export async function perceptualHashes(bytes: Buffer, kind: 'image' | 'video', maxPixels: number): Promise<PerceptualHashes> {
   if (kind === 'image') {
     try {
-      const r = await pdqHashImage(bytes, { maxPixels });
+      const r = await pdqHashImageOffMainThread(bytes, { maxPixels });
       return { ...NONE, pdq: r.hash, pdqQuality: r.quality, pdqDihedral: r.dihedral };
     } catch (e) {
       throw new MediaError(`image cannot be decoded (${firstErrorLine(e)})`);

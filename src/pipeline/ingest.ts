@@ -74,7 +74,23 @@ export class Ingestor {
     return results;
   }
 
+  /**
+   * A client's retry can race its still-running original (it timed out, or retried through another API process).
+   * On Postgres both transactions miss the item in the lookup and the second insert fails on the unique index once
+   * the first commits; the whole commit is then tried again, finds the item and answers duplicate. (SQLite
+   * transactions take the write lock up front and never race.)
+   */
   private async commit(prepared: readonly PreparedItem[], actor: string): Promise<IngestResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commitOnce(prepared, actor);
+      } catch (e) {
+        if (attempt > RACE_RETRIES || !lostItemRace(e)) throw e;
+      }
+    }
+  }
+
+  private async commitOnce(prepared: readonly PreparedItem[], actor: string): Promise<IngestResult[]> {
     const now = this.opts.clock.now();
     return this.store.db.transaction().execute(async (trx) => {
       const results: IngestResult[] = [];
@@ -92,6 +108,7 @@ export class Ingestor {
       // A re-shared file is sealed and stored once: skip what is already held or was sealed earlier in the batch.
       const sealed = await existingBlobs(trx, prepared.flatMap((p) => p.media.map((m) => m.sha256)));
       const known = await findItemIdsByContent(trx, prepared.map((p) => ({ externalId: p.input.externalId, contentDigest: p.digest })));
+      const toSeal = new Map<string, Buffer>();
       for (const p of prepared) {
         const key = `${p.input.externalId}\u0000${p.digest}`;
         const existing = known.get(key);
@@ -102,11 +119,7 @@ export class Ingestor {
         const item = this.toItem(p, accounts, now);
         newItems.push(item);
         if (!this.opts.hashOnly && this.opts.keys) {
-          for (const m of p.media) {
-            if (sealed.has(m.sha256)) continue;
-            await putBlob(trx, m.sha256, seal(this.opts.keys, m.data), now);
-            sealed.add(m.sha256);
-          }
+          for (const m of p.media) if (!sealed.has(m.sha256)) toSeal.set(m.sha256, m.data);
         }
         known.set(key, item.id);
         events.push({
@@ -122,7 +135,10 @@ export class Ingestor {
         });
         results.push({ itemId: item.id, externalId: item.externalId, duplicate: false });
       }
-      await insertItems(trx, newItems);
+      // Keyed rows go in sorted order, so concurrent batches sharing items or files wait for each other, never deadlock.
+      const keys = this.opts.keys;
+      if (keys) for (const sha of [...toSeal.keys()].sort()) await putBlob(trx, sha, seal(keys, toSeal.get(sha) as Buffer), now);
+      await insertItems(trx, [...newItems].sort((a, b) => compareKeys(itemKey(a), itemKey(b))));
       await appendEvents(trx, events, now);
       await enqueueJobs(trx, 'process_item', newItems.map((i) => i.id), now);
       return results;
@@ -149,6 +165,26 @@ export class Ingestor {
       status: 'pending',
     };
   }
+}
+
+/** How often a commit that lost an insert race is tried again; each retry finds more of the batch already stored. */
+const RACE_RETRIES = 3;
+
+/**
+ * Postgres: a unique violation on (external_id, content_digest) (another transaction committed the same item first),
+ * or a deadlock with another ingest (accounts refreshed in different orders); trying again settles either.
+ */
+function lostItemRace(e: unknown): boolean {
+  const err = e as { code?: unknown; constraint?: unknown } | null;
+  return (err?.code === '23505' && err.constraint === 'items_external_digest') || err?.code === '40P01';
+}
+
+function itemKey(i: Item): string {
+  return `${i.externalId}\u0000${i.contentDigest}`;
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function inferKind(hasText: boolean, mimes: readonly string[]): ItemKind {

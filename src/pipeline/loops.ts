@@ -41,6 +41,9 @@ export function startBackgroundWork(
         setIdle(n === 0);
         notify();
         if (n === 0) await sleep(idleMs);
+        // With SQLite every await inside a step settles as a microtask: without this, a long backlog would keep
+        // HTTP requests (ingest, and its 429 answers) waiting until the backlog is empty.
+        else await new Promise((resolve) => setImmediate(resolve));
       } catch (e) {
         failures++;
         haven.logger.error({ err: e, loop: name }, 'background loop failed; backing off');

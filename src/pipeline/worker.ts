@@ -71,6 +71,30 @@ export class PipelineWorker {
    * (with the time it is due again, or null when it failed for the last time).
    */
   async processJobs(jobs: readonly ClaimedJob[]): Promise<JobOutcomes> {
+    const outcome: JobOutcomes = { committed: new Set(), lost: new Set(), failed: new Map() };
+    const merge = (o: JobOutcomes) => {
+      for (const id of o.committed) outcome.committed.add(id);
+      for (const id of o.lost) outcome.lost.add(id);
+      for (const [id, at] of o.failed) outcome.failed.set(id, at);
+    };
+    // A job leased more often than it may be attempted never reached the failure path: each time, its worker died
+    // (or its lease ran out) while holding it. It is likely a poison item, so it fails instead of crashing on.
+    for (const job of jobs.filter((j) => j.attempts > this.opts.maxAttempts)) {
+      const error = `leased ${job.attempts} times without finishing; its worker may have crashed while processing it`;
+      outcome.failed.set(job.id, await this.fail(job, error));
+    }
+    // A retried job runs on its own, so an item that crashes its worker takes no other items' progress with it and is
+    // found out within maxAttempts leases.
+    const retried = jobs.filter((j) => j.attempts > 1 && j.attempts <= this.opts.maxAttempts);
+    merge(await this.processBatch(jobs.filter((j) => j.attempts <= 1)));
+    for (const job of retried) {
+      this.opts.logger.info({ itemId: job.itemId, attempt: job.attempts }, 'processing a retried job on its own');
+      merge(await this.processBatch([job]));
+    }
+    return outcome;
+  }
+
+  private async processBatch(jobs: readonly ClaimedJob[]): Promise<JobOutcomes> {
     const { db } = this.store;
     const outcome: JobOutcomes = { committed: new Set(), lost: new Set(), failed: new Map() };
     if (jobs.length === 0) return outcome;

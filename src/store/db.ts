@@ -22,6 +22,8 @@ import { investigationsMigration } from './migrations/013-investigations.js';
 import { analyticsMigration } from './migrations/014-analytics.js';
 import { scaleOutMigration } from './migrations/015-scale-out.js';
 import { bankChangesMigration } from './migrations/016-bank-changes.js';
+import { loginThrottleMigration } from './migrations/017-login-throttle.js';
+import { crashOpsMigration } from './migrations/018-crash-ops.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -108,6 +110,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '014-analytics': analyticsMigration(dialect),
     '015-scale-out': scaleOutMigration(dialect),
     '016-bank-changes': bankChangesMigration(dialect),
+    '017-login-throttle': loginThrottleMigration(dialect),
+    '018-crash-ops': crashOpsMigration(dialect),
   };
 }
 

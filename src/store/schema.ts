@@ -277,6 +277,13 @@ export interface UsersTable {
   disabled_at: Ms | null;
 }
 
+export interface LoginFailuresTable {
+  id: string;
+  email: string;
+  address: string;
+  at: number;
+}
+
 export interface SessionsTable {
   id: string;
   user_id: string;
@@ -443,6 +450,10 @@ export interface ReportJobsTable {
   lease_expires_at: Ms | null;
   created_at: Ms;
   updated_at: Ms;
+  /** The step sent to NCMEC whose answer is not yet recorded (018-crash-ops); null between steps. */
+  inflight_step: string | null;
+  inflight_file_id: string | null;
+  inflight_at: Ms | null;
 }
 
 export interface ReportJobItemsTable {
@@ -705,6 +716,7 @@ export interface Database {
   backtests: BacktestsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;

@@ -1,13 +1,13 @@
-import { pino } from 'pino';
 import { openHaven, type Haven } from '../../src/app.js';
 import { buildServer } from '../../src/api/server.js';
 import type { Backend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 export const PASSWORD = 'correct-horse-battery';
 
 /** A server over a fresh backend, with one user per role and a platform API key. No web UI. */
 export async function apiFixture(backend: Backend, webhook?: { url: string; secret: string }) {
-  const haven: Haven = await openHaven(backend.config, { logger: pino({ level: 'silent' }), webhook });
+  const haven: Haven = await openHaven(backend.config, { logger: testLogger(), webhook });
   const app = await buildServer(haven, { webRoot: null });
   for (const role of ['admin', 'reviewer', 'analyst', 'policy', 'senior_reviewer'] as const) {
     await haven.auth.createUser({ email: `${role}@test.local`, name: role, password: PASSWORD, roles: [role] }, 'test');

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { type Haven, openHaven } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { itemInputSchema } from '../../src/core/item-input.js';
@@ -10,10 +9,11 @@ import { CaseWork } from '../../src/investigations/case-work.js';
 import { statusChangeSchema } from '../../src/investigations/escalations.js';
 import { EscalationService } from '../../src/investigations/service.js';
 import { runHaven, tempDir } from '../helpers/cli.js';
+import { testLogger } from '../helpers/logging.js';
 
 /** Haven over the CLI's own data directory, for seeding and for the steps the CLI does not offer. */
 async function inProcess<T>(dataDir: string, fn: (h: Haven) => Promise<T>): Promise<T> {
-  const h = await openHaven(loadConfig({ HAVEN_LOG_LEVEL: 'silent' }, { dataDir, sqlitePath: join(dataDir, 'haven.db') }), { logger: pino({ level: 'silent' }) });
+  const h = await openHaven(loadConfig({ HAVEN_LOG_LEVEL: 'silent' }, { dataDir, sqlitePath: join(dataDir, 'haven.db') }), { logger: testLogger() });
   try {
     return await fn(h);
   } finally {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import sharp from 'sharp';
 import { openHaven } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { itemInputSchema } from '../../src/core/item-input.js';
 import { runHaven, tempDir } from '../helpers/cli.js';
 import { scenePng } from '../helpers/images.js';
+import { testLogger } from '../helpers/logging.js';
 
 test('haven trace: the analysed trace marks the first missed catch; --json as the API; --expected is validated', async (t) => {
   const dataDir = tempDir(t);
-  const haven = await openHaven(loadConfig({ HAVEN_DATA_DIR: dataDir, HAVEN_LOG_LEVEL: 'silent' }), { logger: pino({ level: 'silent' }) });
+  const haven = await openHaven(loadConfig({ HAVEN_DATA_DIR: dataDir, HAVEN_LOG_LEVEL: 'silent' }), { logger: testLogger() });
   let itemId = '';
   try {
     const original = await scenePng(1);

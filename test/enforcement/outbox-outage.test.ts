@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven, type Haven } from '../../src/app.js';
 import { buildServer } from '../../src/api/server.js';
 import { itemInputSchema } from '../../src/core/item-input.js';
@@ -11,9 +10,10 @@ import { runHaven } from '../helpers/cli.js';
 import { patternPng } from '../helpers/images.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { forEachBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 const SECRET = 'outage-webhook-secret-0123456789';
-const silent = pino({ level: 'silent' });
+const silent = testLogger();
 const HOUR = 60 * 60_000;
 
 async function actionedItem(h: Haven, n: number): Promise<string> {

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { TEST_LOG_DIR, testLogFile } from './logging.js';
 
 /** The checkout root: the CLI always runs from the TypeScript sources there, never from a stale dist/. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,6 +33,12 @@ export function cliEnv(dataDir: string, env: Record<string, string | undefined> 
     if (!k.startsWith('HAVEN_') && k !== 'NODE_TEST_CONTEXT' && k !== 'NODE_OPTIONS') base[k] = v;
   }
   const out: NodeJS.ProcessEnv = { ...base, HAVEN_DATA_DIR: dataDir, HAVEN_LOG_LEVEL: 'silent' };
+  // While a full run collects logs, a child logs at debug level to its own file, unless the test reads its log
+  // from stdout (it then names a level, and the helpers copy the output into the collection).
+  if (TEST_LOG_DIR && env.HAVEN_LOG_LEVEL === undefined) {
+    out.HAVEN_LOG_LEVEL = 'debug';
+    out.HAVEN_LOG_FILE = testLogFile('cli');
+  }
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete out[k];
     else out[k] = v;
@@ -39,12 +46,26 @@ export function cliEnv(dataDir: string, env: Record<string, string | undefined> 
   return out;
 }
 
+/**
+ * Copies a long-running child's output (its log, when the test reads it from stdout) into the collected logs. A
+ * one-shot command's stdout is its answer to the operator (a new API key is printed once, by design), not a log.
+ */
+function collectOutput(child: ChildProcess): void {
+  if (!TEST_LOG_DIR) return;
+  const file = createWriteStream(testLogFile('cli-output'));
+  child.stdout?.on('data', (c: Buffer | string) => file.write(c));
+  child.stderr?.on('data', (c: Buffer | string) => file.write(c));
+  child.once('close', () => file.end());
+}
+
 function spawnCli(args: readonly string[], dataDir: string, env: Record<string, string | undefined>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: cliEnv(dataDir, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (args[0] === 'serve') collectOutput(child);
+  return child;
 }
 
 /** Runs `haven ARGS` to completion (killed after timeoutMs) and returns its exit code and output. */

@@ -3,13 +3,13 @@
 // Usage: node --import tsx test/helpers/contender.ts '<json options>'
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { pino } from 'pino';
 import { openStore, type Store } from '../../src/store/db.js';
 import { claimJobs, completeJobs } from '../../src/store/repos/jobs.js';
 import { claimDueActions, outboxCounts } from '../../src/store/repos/outbox.js';
 import { contenderOptionsSchema, type ParsedContenderOptions } from './contender-protocol.js';
+import { testLogger } from './logging.js';
 
-const silent = pino({ level: 'silent' });
+const silent = testLogger();
 const emit = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

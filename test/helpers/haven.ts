@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { openHaven } from '../../src/app.js';
 import { buildServer } from '../../src/api/server.js';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
 import { startReceiver } from './receiver.js';
 import { makeBackend } from './stores.js';
+import { testLogger } from './logging.js';
 
 const SECRET = 'helper-webhook-secret-0123456789';
 
@@ -15,7 +15,7 @@ const SECRET = 'helper-webhook-secret-0123456789';
 export async function startHaven(opts: { accounts?: number; demo?: boolean } = {}) {
   const backend = await makeBackend('sqlite');
   const receiver = await startReceiver(SECRET);
-  const haven = await openHaven(backend.config, { logger: pino({ level: 'silent' }), webhook: { url: receiver.url, secret: SECRET } });
+  const haven = await openHaven(backend.config, { logger: testLogger(), webhook: { url: receiver.url, secret: SECRET } });
   if (opts.demo !== false) await seedDemo(haven, { accounts: opts.accounts ?? 40, seed: 1 });
   while ((await haven.worker.runOnce()) > 0) {}
   while (((await haven.outbox?.runOnce()) ?? 0) > 0) {}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
 import { loadConfig, type HavenConfig } from '../../src/config.js';
+import { TEST_LOG_LEVEL } from './logging.js';
 
 export const ADMIN_PG_URL = process.env.HAVEN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CI = process.env.CI === 'true';
@@ -54,11 +55,11 @@ export async function makeBackend(name: 'sqlite' | 'postgres', overrides: Partia
   const dataDir = mkdtempSync(join(tmpdir(), 'haven-test-'));
   const masterKey = Buffer.alloc(32, 7).toString('base64');
   if (name === 'sqlite') {
-    const config = loadConfig({ HAVEN_LOG_LEVEL: 'silent' }, { dataDir, sqlitePath: join(dataDir, 'haven.db'), masterKey, ...overrides });
+    const config = loadConfig({ HAVEN_LOG_LEVEL: TEST_LOG_LEVEL }, { dataDir, sqlitePath: join(dataDir, 'haven.db'), masterKey, ...overrides });
     return { name, config, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
   const db = await freshPostgresDatabase();
-  const config = loadConfig({ HAVEN_LOG_LEVEL: 'silent' }, { dataDir, databaseUrl: db.url, masterKey, ...overrides });
+  const config = loadConfig({ HAVEN_LOG_LEVEL: TEST_LOG_LEVEL }, { dataDir, databaseUrl: db.url, masterKey, ...overrides });
   return {
     name, config,
     cleanup: async () => {
@@ -92,4 +93,19 @@ export async function forEachBackend(
       }
     });
   }
+}
+
+/**
+ * A fresh Postgres backend, cleaned up when the test ends; or null after marking the test skipped when Postgres
+ * cannot be reached (under CI=true that fails the test instead).
+ */
+export async function postgresBackendOrSkip(t: TestContext, overrides: Partial<HavenConfig> = {}): Promise<Backend | null> {
+  if (!(await postgresReachable())) {
+    if (CI) throw new Error(`Postgres is required under CI=true but ${ADMIN_PG_URL} is not reachable`);
+    t.skip(`Postgres not reachable at ${ADMIN_PG_URL}`);
+    return null;
+  }
+  const backend = await makeBackend('postgres', overrides);
+  t.after(() => backend.cleanup());
+  return backend;
 }

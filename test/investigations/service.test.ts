@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { type Haven, openHaven } from '../../src/app.js';
 import { itemInputSchema } from '../../src/core/item-input.js';
 import { CaseWork } from '../../src/investigations/case-work.js';
@@ -12,13 +11,14 @@ import { loadEvalSet } from '../../src/learning/eval/sets.js';
 import { verifyAudit } from '../../src/store/repos/audit.js';
 import { scenePng } from '../helpers/images.js';
 import { type Backend, forEachBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 const HOUR = 3_600_000;
 const ACTOR = 'user:investigator@test.local';
 
 async function withHaven(backend: Backend, fn: (h: Haven, clock: { now: number }) => Promise<void>): Promise<void> {
   const clock = { now: Date.now() };
-  const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }), clock: { now: () => clock.now } });
+  const h = await openHaven(backend.config, { logger: testLogger(), clock: { now: () => clock.now } });
   try {
     await fn(h, clock);
   } finally {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven, type Haven } from '../../src/app.js';
 import { type ItemInput, itemInputSchema } from '../../src/core/item-input.js';
 import { generateWorld } from '../../src/demo/world.js';
 import { itemView } from '../../src/pipeline/item-view.js';
 import { forEachBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 async function drain(h: Haven): Promise<void> {
   while ((await h.worker.runOnce()) > 0) {}
@@ -35,7 +35,7 @@ test('the demo showcase conversation crosses its risk threshold on the message c
 
   await forEachBackend(t, async (backend) => {
     // Small batches, so the conversation's state is carried across batches as well as within one.
-    const h = await openHaven({ ...backend.config, workerBatch: 3 }, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven({ ...backend.config, workerBatch: 3 }, { logger: testLogger() });
     try {
       const ids = await ingestAll(h, convo);
       await drain(h);
@@ -73,7 +73,7 @@ test('a new account reaching out to many minors raises behaviour signals at each
   const outreach = world.items.filter((i) => i.author?.externalId === world.summary.outreachAccount);
   assert.ok(outreach.length >= 12);
   await forEachBackend(t, async (backend) => {
-    const h = await openHaven({ ...backend.config, workerBatch: 5 }, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven({ ...backend.config, workerBatch: 5 }, { logger: testLogger() });
     try {
       const ids = await ingestAll(h, outreach);
       await drain(h);
@@ -100,7 +100,7 @@ test('a new account reaching out to many minors raises behaviour signals at each
 
 test('rules see how many messages a conversation has had, across batches', async (t) => {
   await forEachBackend(t, async (backend) => {
-    const h = await openHaven({ ...backend.config, workerBatch: 2 }, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven({ ...backend.config, workerBatch: 2 }, { logger: testLogger() });
     try {
       const source = JSON.stringify({
         formatVersion: 1,

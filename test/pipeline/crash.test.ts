@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven } from '../../src/app.js';
 import { DEFAULT_POLICY } from '../../src/core/policy.js';
 import { demoTextItems } from '../../src/demo/world.js';
@@ -9,6 +8,7 @@ import { patternPng } from '../helpers/images.js';
 import { startHavenProcess, waitFor } from '../helpers/cli.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { makeBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 const SECRET = 'crash-test-webhook-secret-0123';
 const TEXT_ITEMS = 10_000;
@@ -21,7 +21,7 @@ test('a worker killed with SIGKILL mid-run loses nothing and processes every ite
     await receiver.close();
     await backend.cleanup();
   });
-  const haven = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+  const haven = await openHaven(backend.config, { logger: testLogger() });
 
   // Risky text becomes platform actions (restrict, warn) and a banked image becomes (block, disable), so the
   // kill lands while both processing and deliveries are under way.

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven, type Haven } from '../../src/app.js';
 import { type ItemInput, itemInputSchema } from '../../src/core/item-input.js';
 import { deployRules } from '../../src/detectors/text/rules/deploy.js';
 import { LabelService } from '../../src/investigations/label-service.js';
 import { itemView } from '../../src/pipeline/item-view.js';
 import { forEachBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 const HOUR = 3_600_000;
 
@@ -29,7 +29,7 @@ test('a known evader label raises a review on the next benign item, explained by
   await forEachBackend(t, async (backend) => {
     let now = Date.UTC(2026, 2, 1);
     const clock = { now: () => now };
-    const h = await openHaven({ ...backend.config, workerBatch: 4 }, { logger: pino({ level: 'silent' }), clock });
+    const h = await openHaven({ ...backend.config, workerBatch: 4 }, { logger: testLogger(), clock });
     try {
       const labels = new LabelService(h.store, clock);
       await ingestAndProcess(h, [by('evader', 'first post'), by('bystander', 'first post')]);
@@ -74,7 +74,7 @@ test('a rule snoozed for one author does not fire for that author, still fires f
   await forEachBackend(t, async (backend) => {
     let now = Date.UTC(2026, 2, 1);
     const clock = { now: () => now };
-    const h = await openHaven({ ...backend.config, workerBatch: 4 }, { logger: pino({ level: 'silent' }), clock });
+    const h = await openHaven({ ...backend.config, workerBatch: 4 }, { logger: testLogger(), clock });
     try {
       const source = JSON.stringify({
         formatVersion: 1,

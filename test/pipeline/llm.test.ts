@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven, type Haven } from '../../src/app.js';
 import type { HavenConfig } from '../../src/config.js';
 import { itemInputSchema } from '../../src/core/item-input.js';
@@ -9,6 +8,7 @@ import { itemView } from '../../src/pipeline/item-view.js';
 import { scenePng } from '../helpers/images.js';
 import { reply, startLlmServer } from '../helpers/llm-server.js';
 import { forEachBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 const VIOLATES = { violates: true, category: 'CSE-13', severity: 'S2', confidence: 0.96, rationale: 'an adult asks a minor for secrecy', evidence: ['between us'] };
 const CLEAN = { violates: false, category: null, severity: null, confidence: 0.9, rationale: 'ordinary chat', evidence: [] };
@@ -43,7 +43,7 @@ test('with an LLM configured, items in the uncertain band are classified, text a
   await forEachBackend(t, async (backend) => {
     const server = await startLlmServer((req) => reply.json(/secret|between us/.test(req.userText) || req.images.length > 0 ? VIOLATES : CLEAN));
     const config: HavenConfig = { ...backend.config, llm: llmConfig(server.url) };
-    const h = await openHaven(config, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven(config, { logger: testLogger() });
     try {
       const ready = await h.llm!.status();
       assert.equal(ready.configured, true);
@@ -91,7 +91,7 @@ test('with an LLM configured, items in the uncertain band are classified, text a
 test('shadow mode records the LLM verdict and acts on nothing', async (t) => {
   await forEachBackend(t, async (backend) => {
     const server = await startLlmServer(() => reply.json(VIOLATES));
-    const h = await openHaven({ ...backend.config, llm: llmConfig(server.url) }, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven({ ...backend.config, llm: llmConfig(server.url) }, { logger: testLogger() });
     try {
       const cascade = (await h.configs.latest<Record<string, unknown>>('cascade'))!.document;
       await h.configs.deploy('cascade', { ...cascade, shadow: true }, 'try the new prompt on live traffic', 'user:policy@test');
@@ -117,7 +117,7 @@ test('an exhausted budget or an open circuit sends the item to review with the r
     // A budget smaller than one call: the first call spends it, every later one is refused.
     const h = await openHaven(
       { ...backend.config, llm: llmConfig(server.url, { HAVEN_LLM_DAILY_BUDGET_USD: '0.000001' }) },
-      { logger: pino({ level: 'silent' }) },
+      { logger: testLogger() },
     );
     let broken: Haven | null = null;
     try {
@@ -139,7 +139,7 @@ test('an exhausted budget or an open circuit sends the item to review with the r
       server.setScript(() => reply.serverError());
       await h.close();
       // One store per process at a time (SQLite): reopen with an ample budget.
-      broken = await openHaven({ ...backend.config, llm: llmConfig(server.url) }, { logger: pino({ level: 'silent' }) });
+      broken = await openHaven({ ...backend.config, llm: llmConfig(server.url) }, { logger: testLogger() });
       for (let i = 0; i < 6; i++) await ingest(broken, `dm_c${i}`, { text: `keep this between us, ok ${i}?`, conversationId: `cc${i}` });
       await drain(broken);
       const last = await trace(broken, (await broken.store.db.selectFrom('items').select('id').where('external_id', '=', 'dm_c5').executeTakeFirstOrThrow()).id);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven, type Haven } from '../../src/app.js';
 import { DEFAULT_TAXONOMY } from '../../src/core/taxonomy-default.js';
 import { itemInputSchema } from '../../src/core/item-input.js';
@@ -9,6 +8,7 @@ import { examplesFromItems } from '../../src/detectors/model/data.js';
 import { trainAndStore } from '../../src/detectors/model/service.js';
 import { itemView } from '../../src/pipeline/item-view.js';
 import { forEachBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 async function drain(h: Haven): Promise<void> {
   while ((await h.worker.runOnce()) > 0) {}
@@ -18,7 +18,7 @@ test('the live local model scores text items in the pipeline and the trace names
   const categories = DEFAULT_TAXONOMY.categories.map((c) => c.id);
   const { examples } = examplesFromItems(await demoLabelledRows({ accounts: 30, seed: 4, includeWorld: false }), new Set(categories));
   await forEachBackend(t, async (backend) => {
-    const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven(backend.config, { logger: testLogger() });
     try {
       const ingest = async (externalId: string, text: string) => {
         const input = itemInputSchema.parse({

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven, type Haven } from '../../src/app.js';
 import { itemInputSchema } from '../../src/core/item-input.js';
 import { WebhookOutbox } from '../../src/enforcement/outbox.js';
@@ -10,6 +9,7 @@ import { verifyAudit } from '../../src/store/repos/audit.js';
 import { patternPng } from '../helpers/images.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { forEachBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
 
@@ -25,7 +25,7 @@ async function ingestOne(h: Haven, raw: unknown) {
 test('an image matching a bank entry is decided, actioned, delivered and explained', async (t) => {
   await forEachBackend(t, async (backend) => {
     const receiver = await startReceiver(SECRET);
-    const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }), webhook: { url: receiver.url, secret: SECRET } });
+    const h = await openHaven(backend.config, { logger: testLogger(), webhook: { url: receiver.url, secret: SECRET } });
     try {
       const banked = await patternPng(1);
       const other = await patternPng(2);
@@ -80,7 +80,7 @@ test('an image matching a bank entry is decided, actioned, delivered and explain
 
 test('ingest is idempotent: the same external id and content is one item, processed once', async (t) => {
   await forEachBackend(t, async (backend) => {
-    const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven(backend.config, { logger: testLogger() });
     try {
       const raw = { externalId: 'dm_1', surface: 'direct_message', text: 'hello there', author: { externalId: 'a' } };
       const first = await ingestOne(h, raw);
@@ -101,7 +101,7 @@ test('ingest is idempotent: the same external id and content is one item, proces
 
 test('risky text in a conversation with a minor goes to review with its terms as evidence', async (t) => {
   await forEachBackend(t, async (backend) => {
-    const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven(backend.config, { logger: testLogger() });
     try {
       const text = "This is OUR little secret, dón't tell your parents";
       const r = await ingestOne(h, {
@@ -131,10 +131,10 @@ test('risky text in a conversation with a minor goes to review with its terms as
 test('a failing webhook is retried with backoff and parked as dead after the last attempt', async (t) => {
   await forEachBackend(t, async (backend) => {
     const receiver = await startReceiver(SECRET, { failFirst: 1000, toleranceMs: 24 * 3_600_000 }) // the test's clock runs hours ahead;
-    const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven(backend.config, { logger: testLogger() });
     let now = Date.now();
     const clock = { now: () => now };
-    const outbox = new WebhookOutbox(h.store, { url: receiver.url, secret: SECRET, clock, logger: pino({ level: 'silent' }), maxAttempts: 3 });
+    const outbox = new WebhookOutbox(h.store, { url: receiver.url, secret: SECRET, clock, logger: testLogger(), maxAttempts: 3 });
     try {
       const bank = await h.banks.create({ name: 'b', description: '', source: 'test' }, 'test');
       const img = await patternPng(5);

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven } from '../../src/app.js';
 import { itemInputSchema } from '../../src/core/item-input.js';
 import { AppealService } from '../../src/enforcement/appeals/service.js';
@@ -15,6 +14,7 @@ import { loadOpsMetrics } from '../../src/store/repos/ops-metrics.js';
 import { DEFAULT_OPS_TARGETS } from '../../src/review/ops/targets.js';
 import { patternPng } from '../helpers/images.js';
 import { makeBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 const HOUR = 60 * 60_000;
 const ITEMS = 1000;
@@ -27,7 +27,7 @@ const lead: Reviewer = { label: 'user:lead@example.org', userId: null, roles: ['
 test('a 1,000-item review run: the dashboard figures equal those computed independently from the events', { timeout: 600_000 }, async (t) => {
   const backend = await makeBackend('sqlite');
   t.after(() => backend.cleanup());
-  const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+  const h = await openHaven(backend.config, { logger: testLogger() });
   t.after(() => h.close());
   const start = Date.now();
   let now = start;

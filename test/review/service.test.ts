@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { type Haven, openHaven } from '../../src/app.js';
 import { itemInputSchema } from '../../src/core/item-input.js';
 import { AppealService } from '../../src/enforcement/appeals/service.js';
@@ -14,8 +13,9 @@ import { ReviewWork } from '../../src/review/work.js';
 import { fromJson } from '../../src/store/db.js';
 import { patternPng } from '../helpers/images.js';
 import { forEachBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
-const silent = pino({ level: 'silent' });
+const silent = testLogger();
 const reviewer: Reviewer = { label: 'user:r1@example.org', userId: null, roles: ['reviewer'] };
 const senior: Reviewer = { label: 'user:s1@example.org', userId: null, roles: ['senior_reviewer'] };
 const senior2: Reviewer = { label: 'user:s2@example.org', userId: null, roles: ['senior_reviewer'] };

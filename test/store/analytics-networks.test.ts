@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { banEvasionReport, networkRanking, networkView, repeatOffenderReport } from '../../src/analytics/networks/load.js';
 import { openHaven } from '../../src/app.js';
 import type { ItemInput } from '../../src/core/item-input.js';
 import { resolveAccountId } from '../../src/store/repos/analytics-networks.js';
 import { patternPng } from '../helpers/images.js';
 import { forEachBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 const DAY = 86_400_000;
 
@@ -15,7 +15,7 @@ test('a planted network, built through the real pipeline, ranks first with its r
   await forEachBackend(t, async (backend) => {
     const T0 = Date.UTC(2025, 0, 10);
     const clock = { t: T0, now() { return this.t; } };
-    const haven = await openHaven(backend.config, { logger: pino({ level: 'silent' }), clock });
+    const haven = await openHaven(backend.config, { logger: testLogger(), clock });
     try {
       const img = await patternPng(17);
       const bank = await haven.banks.create({ name: 'net', description: '', source: 'test' }, 'test');

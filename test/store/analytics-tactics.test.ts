@@ -3,7 +3,6 @@
 // baseline; and cropped re-posts of a banked generated scene that only nearly match it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import sharp from 'sharp';
 import { openHaven, type Haven } from '../../src/app.js';
 import { DAY_MS } from '../../src/analytics/tactics/tactics-over-time.js';
@@ -13,8 +12,9 @@ import { DEFAULT_POLICY } from '../../src/core/policy.js';
 import { loadEmergingTerms, loadHashEvasion, loadTactics } from '../../src/store/repos/analytics-tactics.js';
 import { scenePng } from '../helpers/images.js';
 import { forEachBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
-const silent = pino({ level: 'silent' });
+const silent = testLogger();
 const PLAIN = 'keep this between us, see you at the park';
 const CAMPAIGN = 'k33p th1s b3tw33n u5, br1ng th3 bluefinch';
 /** Campaign items per day, oldest (6 days ago) to today: rising. */

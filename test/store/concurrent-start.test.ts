@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven } from '../../src/app.js';
-import { makeBackend } from '../helpers/stores.js';
+import { postgresBackendOrSkip } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 test('several processes starting at once on a new Postgres database migrate it and write the default configuration once', async (t) => {
-  const backend = await makeBackend('postgres').catch((e: unknown) => {
-    if (process.env.CI === 'true') throw e;
-    return null;
-  });
-  if (!backend) {
-    t.skip('Postgres not reachable');
-    return;
-  }
-  t.after(() => backend.cleanup());
+  const backend = await postgresBackendOrSkip(t);
+  if (!backend) return;
   // Separate pools, as separate processes have; all start before any has finished migrating.
-  const opened = await Promise.allSettled(Array.from({ length: 4 }, () => openHaven(backend.config, { logger: pino({ level: 'silent' }) })));
+  const opened = await Promise.allSettled(Array.from({ length: 4 }, () => openHaven(backend.config, { logger: testLogger() })));
   const havens = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
   t.after(async () => {
     for (const h of havens) await h.close();

@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { type Haven, openHaven } from '../../src/app.js';
 import type { ActionId, DecisionId, ItemId, SignalId } from '../../src/core/ids.js';
 import type { Decision, Item } from '../../src/core/types.js';
@@ -21,10 +20,11 @@ import { insertReviewTasks } from '../../src/store/repos/review.js';
 import { type ContenderLine, type ContenderOptions, contenderLineSchema } from '../helpers/contender-protocol.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { ADMIN_PG_URL, type Backend, makeBackend } from '../helpers/stores.js';
+import { testLogger } from '../helpers/logging.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CI = process.env.CI === 'true';
-const silent = pino({ level: 'silent' });
+const silent = testLogger();
 const LONG_LEASE = 60_000;
 // Short enough that the survivors take a dead worker's batch over within the test.
 const CRASH_LEASE = 1500;

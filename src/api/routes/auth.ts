@@ -1,8 +1,8 @@
 import type {} from '@fastify/cookie';
 import { z } from 'zod';
 import type { Haven } from '../../app.js';
-import { SESSION_TTL_MS } from '../../auth/service.js';
-import { SESSION_COOKIE } from '../authn.js';
+import { LoginThrottled, SESSION_TTL_MS } from '../../auth/service.js';
+import { sessionCookieName } from '../authn.js';
 import { HttpError } from '../errors.js';
 import type { RouteTable } from '../route.js';
 
@@ -12,18 +12,23 @@ const userOut = z.object({
 });
 
 export function authRoutes(routes: RouteTable, haven: Haven, secureCookies: boolean): void {
+  const cookieName = sessionCookieName(secureCookies);
   routes.add({
     method: 'POST', url: '/v1/auth/login', tag: 'auth', access: 'public', summary: 'Log in with email and password; sets the session cookie',
     body: z.strictObject({ email: z.string().email().max(320), password: z.string().min(1).max(256) }),
     response: userOut,
-    async handler({ body, reply }) {
+    async handler({ body, req, reply }) {
       let result: Awaited<ReturnType<typeof haven.auth.login>>;
       try {
-        result = await haven.auth.login(body.email, body.password);
-      } catch {
+        result = await haven.auth.login(body.email, body.password, req.ip);
+      } catch (e) {
+        if (e instanceof LoginThrottled) {
+          reply.header('retry-after', String(Math.ceil(e.retryAfterMs / 1000)));
+          throw new HttpError(429, 'login_throttled', e.message);
+        }
         throw new HttpError(401, 'unauthenticated', 'wrong email or password');
       }
-      reply.setCookie(SESSION_COOKIE, result.token, {
+      reply.setCookie(cookieName, result.token, {
         path: '/', httpOnly: true, sameSite: 'strict', secure: secureCookies, maxAge: SESSION_TTL_MS / 1000,
       });
       const p = result.principal;
@@ -45,9 +50,9 @@ export function authRoutes(routes: RouteTable, haven: Haven, secureCookies: bool
   routes.add({
     method: 'POST', url: '/v1/auth/logout', tag: 'auth', access: 'authenticated', summary: 'End the session', status: 204,
     async handler({ req, reply }) {
-      const token = req.cookies[SESSION_COOKIE];
+      const token = req.cookies[cookieName];
       if (token) await haven.auth.logout(token);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(cookieName, { path: '/', httpOnly: true, sameSite: 'strict', secure: secureCookies });
       return null;
     },
   });

@@ -48,6 +48,7 @@ export function evidenceRoutes(routes: RouteTable, haven: Haven): void {
 
   routes.add({
     method: 'GET', url: '/v1/evidence/:id', tag: 'evidence', access: 'evidence:read', params: idParams,
+    auditRefusal: { action: 'evidence.view.refused', targetType: 'evidence', param: 'id' },
     summary: 'An evidence record with its decrypted snapshot. Audited on every access.',
     async handler({ params, principal }) {
       const { record, snapshot } = await refusing(() =>

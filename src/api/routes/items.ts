@@ -1,10 +1,12 @@
 import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Haven } from '../../app.js';
 import { principalLabel } from '../../auth/service.js';
 import { type ItemInput, itemInputSchema, MAX_MEDIA_PARTS } from '../../core/item-input.js';
 import { ITEM_KINDS } from '../../core/types.js';
 import { metrics } from '../../metrics.js';
+import { BacklogFullError, type Reservation } from '../../pipeline/backlog.js';
 import { MediaError } from '../../pipeline/ingest.js';
 import { itemView } from '../../pipeline/item-view.js';
 import { searchItems } from '../../store/repos/items.js';
@@ -33,44 +35,58 @@ const batchOut = z.object({
 export function itemRoutes(routes: RouteTable, haven: Haven): void {
   routes.add({
     method: 'POST', url: '/v1/items/batch', tag: 'items', access: 'items:write', status: 202,
-    summary: `Submit up to ${MAX_BATCH_ITEMS} items at once (JSON, media base64). Items commit together; an item whose media cannot be read is rejected on its own, with its index and the reason.`,
+    summary: `Submit up to ${MAX_BATCH_ITEMS} items at once (JSON, media base64). Items commit together; an item whose media cannot be read is rejected on its own, with its index and the reason. While the processing backlog is full (or this batch would overfill it) the whole batch is refused: 429 with Retry-After.`,
     body: batchIn,
     response: batchOut,
-    async handler({ body, principal }) {
-      const results: z.infer<typeof batchOut>['results'] = new Array(body.items.length);
-      const prepared: Awaited<ReturnType<typeof haven.ingestor.prepare>>[] = [];
-      const positions: number[] = [];
-      for (const [index, input] of body.items.entries()) {
-        try {
-          prepared.push(await haven.ingestor.prepare(input));
-          positions.push(index);
-        } catch (e) {
-          if (!(e instanceof MediaError)) throw e;
-          results[index] = { index, externalId: input.externalId, status: 'rejected', error: e.message };
+    async handler({ body, principal, reply }) {
+      // Admitted before the media is decoded and hashed, so a refused batch costs next to nothing.
+      const reservation = await admit(haven, reply, body.items.length);
+      let committed = 0;
+      try {
+        const results: z.infer<typeof batchOut>['results'] = new Array(body.items.length);
+        const prepared: Awaited<ReturnType<typeof haven.ingestor.prepare>>[] = [];
+        const positions: number[] = [];
+        for (const [index, input] of body.items.entries()) {
+          try {
+            prepared.push(await haven.ingestor.prepare(input));
+            positions.push(index);
+          } catch (e) {
+            if (!(e instanceof MediaError)) throw e;
+            results[index] = { index, externalId: input.externalId, status: 'rejected', error: e.message };
+          }
         }
+        const ingested = await haven.ingestor.ingest(prepared, principal ? principalLabel(principal) : 'anonymous');
+        for (const [k, r] of ingested.entries()) {
+          const index = positions[k] as number;
+          results[index] = { ...r, status: r.duplicate ? 'duplicate' : 'accepted' };
+          metrics.itemsIngested.inc({ result: r.duplicate ? 'duplicate' : 'new' });
+        }
+        const duplicates = ingested.filter((r) => r.duplicate).length;
+        committed = ingested.length - duplicates;
+        return { results, accepted: ingested.length - duplicates, duplicates, rejected: body.items.length - ingested.length };
+      } finally {
+        reservation.settle(committed);
       }
-      const ingested = await haven.ingestor.ingest(prepared, principal ? principalLabel(principal) : 'anonymous');
-      for (const [k, r] of ingested.entries()) {
-        const index = positions[k] as number;
-        results[index] = { ...r, status: r.duplicate ? 'duplicate' : 'accepted' };
-        metrics.itemsIngested.inc({ result: r.duplicate ? 'duplicate' : 'new' });
-      }
-      const duplicates = ingested.filter((r) => r.duplicate).length;
-      return { results, accepted: ingested.length - duplicates, duplicates, rejected: body.items.length - ingested.length };
     },
   });
 
 
   routes.add({
     method: 'POST', url: '/v1/items', tag: 'items', access: 'items:write', status: 202, rawBody: true,
-    summary: 'Submit an item (JSON with base64 media, or multipart with an `item` JSON field and `media` files). Idempotent on externalId + content.',
+    summary: 'Submit an item (JSON with base64 media, or multipart with an `item` JSON field and `media` files). Idempotent on externalId + content. While the processing backlog is full: 429 with Retry-After (seconds).',
     response: ingestOut,
-    async handler({ req, principal }) {
+    async handler({ req, principal, reply }) {
       const raw = req.isMultipart() ? await readMultipart(req.parts()) : req.body;
       const parsed = itemInputSchema.safeParse(raw);
       if (!parsed.success) throw zodToHttp(parsed.error, 'body');
-      const prepared = await haven.ingestor.prepare(parsed.data);
-      const [result] = await haven.ingestor.ingest([prepared], principal ? principalLabel(principal) : 'anonymous');
+      const reservation = await admit(haven, reply, 1);
+      let result: Awaited<ReturnType<typeof haven.ingestor.ingest>>[number] | undefined;
+      try {
+        const prepared = await haven.ingestor.prepare(parsed.data);
+        [result] = await haven.ingestor.ingest([prepared], principal ? principalLabel(principal) : 'anonymous');
+      } finally {
+        reservation.settle(result && !result.duplicate ? 1 : 0);
+      }
       if (!result) throw new Error('ingest returned no result');
       metrics.itemsIngested.inc({ result: result.duplicate ? 'duplicate' : 'new' });
       return { ...result, status: result.duplicate ? 'duplicate' : 'accepted' };
@@ -109,6 +125,20 @@ export function itemRoutes(routes: RouteTable, haven: Haven): void {
       return presentItemView(view);
     },
   });
+}
+
+/**
+ * Backpressure: while the processing backlog is full, ingest answers 429 with Retry-After instead of letting the
+ * backlog grow without bound (see pipeline/admission.ts).
+ */
+async function admit(haven: Haven, reply: FastifyReply, items: number): Promise<Reservation> {
+  try {
+    return await haven.admission.reserve(items);
+  } catch (e) {
+    if (!(e instanceof BacklogFullError)) throw e;
+    reply.header('retry-after', String(e.retryAfterSeconds));
+    throw new HttpError(429, 'backlog_full', e.message);
+  }
 }
 
 /** Multipart: one `item` field holding the JSON, and up to MAX_MEDIA_PARTS files. */

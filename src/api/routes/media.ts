@@ -40,6 +40,7 @@ export function mediaRoutes(routes: RouteTable, haven: Haven): void {
 
   routes.add({
     method: 'GET', url: '/v1/media/:id', tag: 'media', access: 'media:view', params: idParams,
+    auditRefusal: { action: 'media.view.refused', targetType: 'media', param: 'id' },
     summary: 'The original media bytes. Audited on every access.',
     async handler({ params, principal, reply }) {
       const { row, bytes } = await load(params.id);

@@ -39,6 +39,8 @@ export function opsRoutes(routes: RouteTable, haven: Haven): void {
       }
       return {
         status: 'ready', jobs: await jobCounts(haven.store.db), outbox: await outboxCounts(haven.store.db), stream,
+        // Admission control's cached reading: ingest answers 429 while `refusing`.
+        backlog: await haven.admission.status(),
         llm: haven.llm ? await haven.llm.status() : NO_LLM_STATUS,
       };
     },

@@ -108,7 +108,7 @@ export function proposalRoutes(routes: RouteTable, haven: Haven): void {
 
   for (const verb of ['approve', 'reject'] as const) {
     routes.add({
-      method: 'POST', url: `/v1/proposals/:id/${verb}`, tag: 'proposals', access: 'authenticated', params: idParams, body: noteSchema,
+      method: 'POST', url: `/v1/proposals/:id/${verb}`, tag: 'proposals', access: ['proposals:approve', 'banks:write', 'proposals:write'], params: idParams, body: noteSchema,
       summary: verb === 'approve'
         ? 'Approve a backtested proposal: a second person (not the proposer) with banks:write (bank_hashes), proposals:approve (rules, thresholds, prompts) or proposals:write (eval examples). Audited'
         : 'Reject a proposal (same permission as approving). Audited',
@@ -121,7 +121,7 @@ export function proposalRoutes(routes: RouteTable, haven: Haven): void {
   }
 
   routes.add({
-    method: 'POST', url: '/v1/proposals/:id/deploy', tag: 'proposals', access: 'authenticated', params: idParams,
+    method: 'POST', url: '/v1/proposals/:id/deploy', tag: 'proposals', access: ['proposals:approve', 'banks:write', 'proposals:write'], params: idParams,
     summary: 'Deploy an approved proposal (new configuration version, bank entries or eval examples). retroact (bank_hashes only) applies new entries to recent items with effects',
     body: z.strictObject({
       retroact: z.strictObject({ days: z.number().int().min(1).max(90).default(30), limit: z.number().int().min(1).max(1000).default(200) }).optional(),

@@ -211,7 +211,7 @@ export function reviewRoutes(routes: RouteTable, haven: Haven): void {
   });
 
   routes.add({
-    method: 'POST', url: '/v1/review/bulk', tag: 'review', access: 'review:lead',
+    method: 'POST', url: '/v1/review/bulk', tag: 'review', access: 'review:senior', // a content decision: not for leads who cannot review
     summary: 'One decision over every open task a query matches (a cluster, a bank entry, a queue and category), recorded task by task',
     body: z.strictObject({
       query: z.strictObject({

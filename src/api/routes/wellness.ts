@@ -84,6 +84,7 @@ export function wellnessRoutes(routes: RouteTable, haven: Haven): void {
 
   routes.add({
     method: 'GET', url: '/v1/review/media/:mediaId', tag: 'review', access: 'review:decide',
+    auditRefusal: { action: 'review.media.refused', targetType: 'media', param: 'mediaId' },
     summary: 'Media of a task the caller holds, rendered for review: blurred/greyscale per the wellness settings at reveal=0; reveal=1..3 (audited) lightly blurred, sharp, original',
     params: z.strictObject({ mediaId: id }),
     query: z.strictObject({

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ROLES } from '../../core/roles.js';
 import { DEMO_PASSWORD, seedDemo } from '../../demo/seed.js';
-import { verifyAudit } from '../../store/repos/audit.js';
+import { type AuditAnchor, auditHead, verifyAudit } from '../../store/repos/audit.js';
 import { replayDeadActions } from '../../store/repos/outbox.js';
 import { withHaven } from '../context.js';
 
@@ -37,20 +37,30 @@ export function adminCommands(program: Command): void {
       });
     });
 
-  program
-    .command('audit')
-    .description('the audit log of human actions')
+  const audit = program.command('audit').description('the audit log of human actions');
+  audit
     .command('verify')
     .description('check the hash chain: detects an edited or deleted row')
-    .action(async () => {
+    .option('--anchor <seq:hash>', 'a head printed earlier by `haven audit head` and kept elsewhere: proves rows up to it unchanged')
+    .action(async (o: { anchor?: string }) => {
+      const anchor = o.anchor === undefined ? undefined : parseAnchor(o.anchor);
       await withHaven(async (haven) => {
-        const r = await verifyAudit(haven.store.db);
+        const r = await verifyAudit(haven.store.db, anchor ? { anchor } : {});
         if (r.ok) process.stdout.write(`audit log intact: ${r.rows} rows\n`);
         else {
           for (const p of r.problems) process.stdout.write(`row ${p.seq}: ${p.problem}\n`);
           process.stdout.write(`audit log BROKEN: ${r.problems.length} problem(s) in ${r.rows} rows\n`);
           process.exitCode = 2;
         }
+      });
+    });
+  audit
+    .command('head')
+    .description('print the last row as SEQ:HASH, to keep outside Haven and pass later to `audit verify --anchor`')
+    .action(async () => {
+      await withHaven(async (haven) => {
+        const head = await auditHead(haven.store.db);
+        process.stdout.write(head ? `${head.seq}:${head.hash}\n` : 'the audit log is empty\n');
       });
     });
 
@@ -82,4 +92,10 @@ export function adminCommands(program: Command): void {
         process.stdout.write(`${n} action(s) queued for delivery again\n`);
       });
     });
+}
+
+function parseAnchor(value: string): AuditAnchor {
+  const m = /^(\d+):([0-9a-f]{64})$/.exec(value.trim());
+  if (!m) throw new Error(`--anchor looks like 123:<64 hex digits> (as printed by haven audit head), not "${value}"`);
+  return { seq: Number(m[1]), hash: m[2]! };
 }

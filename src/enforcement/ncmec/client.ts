@@ -25,6 +25,13 @@ export interface Exchange {
  */
 export const RETRYABLE_RESPONSE_CODES: ReadonlySet<number> = new Set([1000, 1001]);
 
+/**
+ * Answers to a repeated /finish or /retract meaning the first one took effect (sent before a crash, say). Haven treats
+ * them as done: the report is in the state it asked for. Check the codes against NCMEC's documentation.
+ */
+export const ALREADY_FINISHED_CODE = 2001;
+export const ALREADY_RETRACTED_CODE = 2002;
+
 /** NCMEC's reporting web service: one method per lifecycle call, each answering an Exchange and never throwing. */
 export class CyberTiplineClient {
   constructor(private readonly endpoint: NcmecEndpoint, private readonly timeoutMs = 60_000) {}

@@ -11,7 +11,8 @@ export function reportRunnerFor(haven: Haven): ReportRunner | null {
   const endpoint = haven.config.ncmec.endpoint;
   if (!endpoint) return null;
   return new ReportRunner(haven.store, {
-    client: new CyberTiplineClient(endpoint), keys: haven.keys, ncmec: haven.config.ncmec, clock: haven.clock, logger: haven.logger,
+    // A request never outlives the lease: past it another runner may take the job over while the answer is pending.
+    client: new CyberTiplineClient(endpoint, Math.min(60_000, Math.floor(haven.config.leaseMs / 2))), keys: haven.keys, ncmec: haven.config.ncmec, clock: haven.clock, logger: haven.logger,
     leaseMs: haven.config.leaseMs,
   });
 }

@@ -166,7 +166,8 @@ export async function retractJob(store: Store, jobId: string, opts: { actor: str
     if (job.status === 'finished' || job.status === 'retracted' || job.status === 'failed') {
       throw new ReportRefused(409, 'conflict', `report job ${jobId} is ${job.status} and cannot be retracted`);
     }
-    const local = job.ncmec_report_id === null;
+    // Not yet at NCMEC, and no request out that may be putting it there (the runner retracts that once it lands).
+    const local = job.ncmec_report_id === null && job.inflight_step === null;
     const patch = local
       ? { status: 'retracted', retract_reason: opts.reason, retract_requested: 1 }
       : { retract_requested: 1, retract_reason: opts.reason, next_attempt_at: opts.now, attempts: 0 };

@@ -100,19 +100,25 @@ export class ProposalService {
     return backtestsOfProposal(this.q, id);
   }
 
-  /** Replays the last `days` days through the proposed change; a draft becomes backtested. */
+  /**
+   * Replays the last `days` days through the proposed change; a draft becomes backtested. The record, the status and
+   * the event are committed together: a backtest interrupted (the process killed) leaves no trace, not even a
+   * 'running' one, and is simply run again.
+   */
   async backtest(id: string, opts: { days: number; limit?: number | undefined; callLlm?: boolean | undefined }, actor: Actor) {
     const p = await this.get(id);
     const resolved = await resolveChange(this.q, p.kind, p.change);
     const { record, report } = await runBacktest(this.deps(), {
       days: opts.days, limit: opts.limit, overrides: overridesOf(resolved), callLlm: opts.callLlm, proposalId: p.id, runBy: actor.label,
+      withRecord: async (trx, record, r) => {
+        const now = this.haven.clock.now();
+        await transitionProposal(trx, p.id, ['draft'], 'backtested', {}, now);
+        await appendEvents(trx, [this.event('proposal_backtested', p, actor.label, {
+          backtestId: record.id, items: r.items, flips: r.flips.total, newActions: r.precision.newActions.items,
+          newActionsPrecision: r.precision.newActions.estimate,
+        })], now);
+      },
     });
-    const now = this.haven.clock.now();
-    if (p.status === 'draft') await transitionProposal(this.q, p.id, ['draft'], 'backtested', {}, now);
-    await this.record([this.event('proposal_backtested', p, actor.label, {
-      backtestId: record.id, items: report.items, flips: report.flips.total, newActions: report.precision.newActions.items,
-      newActionsPrecision: report.precision.newActions.estimate,
-    })], null, now);
     return { proposal: await this.get(id), backtest: { id: record.id, ...summary(report) }, report };
   }
 

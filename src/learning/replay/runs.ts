@@ -29,6 +29,11 @@ export interface BacktestRequest {
   callLlm?: boolean | undefined;
   proposalId?: string | null | undefined;
   runBy: string;
+  /**
+   * Writes that belong with the record (a proposal's status and event), committed in the record's transaction: a
+   * backtest killed part-way leaves nothing, and one that completes leaves all of it.
+   */
+  withRecord?: ((trx: Queryable, record: BacktestRecord, report: BacktestReport) => Promise<void>) | undefined;
 }
 
 function notesFor(llm: LlmMode, hasLlm: boolean): string[] {
@@ -62,10 +67,18 @@ export async function runBacktest(deps: ReplayDeps, req: BacktestRequest): Promi
   const t0 = performance.now();
   await replayItems(deps.q, ids, rs, { onItem: (r) => void builder.add(r.item, r.before, r.after.decision, r.label) });
   const report = builder.finish({ seconds: (performance.now() - t0) / 1000, setupSeconds });
-  const record = await store(deps.q, {
+  const row = {
     proposalId: req.proposalId ?? null, environment: 'backtest', windowFrom: from, windowTo: deps.now, items: report.items,
     report: report as unknown as Record<string, unknown>, runBy: req.runBy, createdAt: deps.now,
-  });
+  } as const;
+  const { withRecord } = req;
+  const record = withRecord
+    ? await deps.q.transaction().execute(async (trx) => {
+        const r = await store(trx, row);
+        await withRecord(trx, r, report);
+        return r;
+      })
+    : await store(deps.q, row);
   return { record, report };
 }
 

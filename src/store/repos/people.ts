@@ -95,3 +95,24 @@ export async function revokeApiKey(q: Queryable, id: string, now: number): Promi
   const r = await q.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+export async function recordLoginFailure(q: Queryable, f: { id: string; email: string; address: string; at: number }): Promise<void> {
+  await q.insertInto('login_failures').values(f).execute();
+}
+
+/** Failures since `since` for one email or one address: how many, and the latest. */
+export async function countLoginFailures(
+  q: Queryable,
+  by: { email: string } | { address: string },
+  since: number,
+): Promise<{ count: number; last: number | null }> {
+  let query = q.selectFrom('login_failures').select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.max('at').as('last')]).where('at', '>', since);
+  query = 'email' in by ? query.where('email', '=', by.email) : query.where('address', '=', by.address);
+  const r = await query.executeTakeFirstOrThrow();
+  return { count: Number(r.n), last: r.last === null ? null : Number(r.last) };
+}
+
+/** A successful login forgives the email's failures; rows older than the window are dropped as they age out. */
+export async function forgetLoginFailures(q: Queryable, email: string, olderThan: number): Promise<void> {
+  await q.deleteFrom('login_failures').where((eb) => eb.or([eb('email', '=', email), eb('at', '<', olderThan)])).execute();
+}

@@ -37,6 +37,8 @@ export async function findOpenJob(q: Queryable, accountId: string): Promise<Repo
     .where('account_id', '=', accountId)
     .where('status', 'in', [...OPEN_STATUSES])
     .where('retract_requested', '=', 0)
+    // A job with a request out to NCMEC (or being resubmitted after a crash) is not open to new items.
+    .where('inflight_step', 'is', null)
     .orderBy('created_at')
     .limit(1);
   if (isPostgres(q)) query = query.forUpdate();
@@ -153,6 +155,11 @@ export async function updateJob(q: Queryable, id: string, patch: Partial<Omit<Re
 
 export async function updateFile(q: Queryable, id: string, patch: Partial<Pick<ReportFileRow, 'classification' | 'ncmec_file_id' | 'ncmec_md5' | 'details_sent_at'>>): Promise<void> {
   await q.updateTable('report_files').set(patch).where('id', '=', id).execute();
+}
+
+/** Forgets what NCMEC acknowledged of a job's files (its report was retracted and is submitted afresh). */
+export async function resetJobFiles(q: Queryable, jobId: string): Promise<void> {
+  await q.updateTable('report_files').set({ ncmec_file_id: null, ncmec_md5: null, details_sent_at: null }).where('job_id', '=', jobId).execute();
 }
 
 export async function recordExchange(

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import sharp from 'sharp';
 import { openHaven, type Haven } from '../../../src/app.js';
 import { itemInputSchema } from '../../../src/core/item-input.js';
@@ -8,6 +7,7 @@ import { hexToBytes, bytesToHex, pdqHashImage } from '../../../src/hashing/pdq/i
 import { itemView } from '../../../src/pipeline/item-view.js';
 import { scenePng } from '../../helpers/images.js';
 import { forEachBackend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
 /** The hash with its first `bits` bits inverted: a stand-in for a banked variant that evaded matching. */
 function flipBits(hash: string, bits: number): string {
@@ -25,7 +25,7 @@ async function ingestImage(h: Haven, externalId: string, bytes: Buffer) {
 
 test('PDQ matching in the pipeline: rotated copies, near misses, review-only and shadow banks', async (t) => {
   await forEachBackend(t, async (backend) => {
-    const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven(backend.config, { logger: testLogger() });
     try {
     const original = await scenePng(2);
     const pdq = (await pdqHashImage(original, { maxPixels: 1e8 })).hash;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven, type Haven } from '../../../src/app.js';
 import { itemInputSchema } from '../../../src/core/item-input.js';
 import { AppealError, AppealService } from '../../../src/enforcement/appeals/service.js';
@@ -11,9 +10,10 @@ import { verifyAudit } from '../../../src/store/repos/audit.js';
 import { patternPng } from '../../helpers/images.js';
 import { startReceiver } from '../../helpers/receiver.js';
 import { forEachBackend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
 const SECRET = 'appeals-webhook-secret-0123456789';
-const silent = pino({ level: 'silent' });
+const silent = testLogger();
 
 async function ingestBanked(h: Haven, bankId: string, n: number): Promise<string> {
   const img = await patternPng(n);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { pino } from 'pino';
 import { type Haven, openHaven } from '../../../src/app.js';
 import type { ItemInput } from '../../../src/core/item-input.js';
 import { patternPng } from '../../helpers/images.js';
 import type { Backend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
 export const DAY = 86_400_000;
 export const START = Date.UTC(2025, 0, 15);
@@ -11,7 +11,7 @@ export const START = Date.UTC(2025, 0, 15);
 /** A Haven over the backend with a clock the test moves, and a bank listing one pattern image as CSE-01. */
 export async function vaultFixture(backend: Backend) {
   const clock = { t: START, now() { return this.t; } };
-  const haven: Haven = await openHaven(backend.config, { logger: pino({ level: 'silent' }), clock });
+  const haven: Haven = await openHaven(backend.config, { logger: testLogger(), clock });
   const banked = await patternPng(3);
   const bank = await haven.banks.create({ name: 'known', source: 'test' }, 'test');
   await haven.banks.addEntries(bank.id, [{

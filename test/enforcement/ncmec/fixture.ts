@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { pino } from 'pino';
 import { itemInputSchema } from '../../../src/core/item-input.js';
 import { CyberTiplineClient } from '../../../src/enforcement/ncmec/client.js';
 import { ReportRunner } from '../../../src/enforcement/ncmec/runner.js';
@@ -7,6 +6,7 @@ import { apiFixture, PASSWORD } from '../../api/setup.js';
 import { patternPng } from '../../helpers/images.js';
 import { startNcmecServer } from '../../helpers/ncmec-server.js';
 import type { Backend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
 /** An API over a fresh backend with legal and investigator users, a CSE-01 bank, and a local NCMEC service. */
 export async function reportFixture(backend: Backend, webhook?: { url: string; secret: string }) {
@@ -39,7 +39,7 @@ export async function reportFixture(backend: Backend, webhook?: { url: string; s
   let offset = 0;
   const clock = { now: () => Date.now() + offset };
   const runner = () => new ReportRunner(h.store, {
-    client: new CyberTiplineClient(h.config.ncmec.endpoint!), keys: h.keys, ncmec: h.config.ncmec, clock, logger: pino({ level: 'silent' }), leaseMs: 60_000,
+    client: new CyberTiplineClient(h.config.ncmec.endpoint!), keys: h.keys, ncmec: h.config.ncmec, clock, logger: testLogger(), leaseMs: 60_000,
   });
   return {
     f, h, ncmec, images, ingest, as, runner,

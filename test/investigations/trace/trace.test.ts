@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import sharp from 'sharp';
 import { type Haven, openHaven } from '../../../src/app.js';
 import { itemInputSchema } from '../../../src/core/item-input.js';
@@ -18,8 +17,9 @@ import { type Reviewer, ReviewService } from '../../../src/review/service.js';
 import { patternPng, scenePng } from '../../helpers/images.js';
 import { startReceiver } from '../../helpers/receiver.js';
 import { forEachBackend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
-const silent = pino({ level: 'silent' });
+const silent = testLogger();
 const reviewer: Reviewer = { label: 'user:r1@example.org', userId: null, roles: ['reviewer'] };
 
 interface Rig {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven } from '../../../src/app.js';
 import { loadLlmConfig } from '../../../src/detectors/llm/config.js';
 import { compareRuns, createClassifier, importExamples, runEvaluation } from '../../../src/learning/eval/index.js';
 import { reply, startLlmServer } from '../../helpers/llm-server.js';
 import { makeBackend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
 const EXAMPLES = [
   { id: 'secret', text: "let's keep this between us", surface: 'direct_message', authorAgeBand: 'adult', recipientAgeBands: ['13_15'], labels: ['CSE-13'] },
@@ -27,7 +27,7 @@ test('the LLM alone and the cascade are evaluated on the same set, with cost, an
       HAVEN_LLM_PRICE_INPUT_PER_MTOK: '2', HAVEN_LLM_PRICE_OUTPUT_PER_MTOK: '10',
     }),
   };
-  const h = await openHaven(config, { logger: pino({ level: 'silent' }) });
+  const h = await openHaven(config, { logger: testLogger() });
   t.after(async () => {
     await h.close();
     await backend.cleanup();

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven, type Haven } from '../../../src/app.js';
 import { DEFAULT_RULES_SOURCE } from '../../../src/detectors/text/rules/default-rules.js';
 import { deployRules } from '../../../src/detectors/text/rules/deploy.js';
@@ -11,6 +10,7 @@ import {
 import { toJson } from '../../../src/store/db.js';
 import { evalRunById, evalRunResults, listEvalRuns, listEvalSets } from '../../../src/store/repos/evaluation.js';
 import { forEachBackend, makeBackend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
 const ACTOR = 'test';
 const NOW = Date.UTC(2030, 0, 2);
@@ -25,7 +25,7 @@ const EXAMPLES = [
 const jsonl = (rows: readonly object[]) => rows.map((r) => JSON.stringify(r)).join('\n');
 
 async function withHaven(config: Parameters<typeof openHaven>[0], fn: (h: Haven) => Promise<void>): Promise<void> {
-  const haven = await openHaven(config, { logger: pino({ level: 'silent' }), clock: { now: () => NOW } });
+  const haven = await openHaven(config, { logger: testLogger(), clock: { now: () => NOW } });
   try {
     await fn(haven);
   } finally {

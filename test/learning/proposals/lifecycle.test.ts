@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { type Haven, openHaven } from '../../../src/app.js';
 import type { Policy } from '../../../src/core/policy.js';
 import { permissionsOf } from '../../../src/core/roles.js';
@@ -11,6 +10,7 @@ import { newId } from '../../../src/store/ids.js';
 import { latestConfig } from '../../../src/store/repos/config.js';
 import { patternPng } from '../../helpers/images.js';
 import { forEachBackend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
 const actor = (label: string, role: string): Actor => ({ label, permissions: permissionsOf([role]) });
 const investigator = actor('user:ines@test', 'investigator');
@@ -45,7 +45,7 @@ async function openEscalation(h: Haven, itemIds: string[], createdAt: number): P
 
 test('a threshold change: second-person approval by role policy, audited, deployed as a new policy version, watched', async (t) => {
   await forEachBackend(t, async (backend) => {
-    const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven(backend.config, { logger: testLogger() });
     try {
       const s = new ProposalService(h);
       const p = await s.create({ kind: 'threshold_change', title: 'act on grooming risk earlier', change: { patch: { category: 'CSE-05', actionThreshold: 0.6 } }, rootCause: 'threshold' }, policyLead);
@@ -95,7 +95,7 @@ test('a threshold change: second-person approval by role policy, audited, deploy
 
 test('bank_hashes from an escalation: banks:write approves, deploy adds the entries, re-posts are caught, loop figures close', async (t) => {
   await forEachBackend(t, async (backend) => {
-    const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven(backend.config, { logger: testLogger() });
     try {
       const s = new ProposalService(h);
       const img = await patternPng(5);
@@ -149,7 +149,7 @@ test('bank_hashes from an escalation: banks:write approves, deploy adds the entr
 
 test('eval_examples: proposals:write approves from draft (a second person), deploy adds the examples', async (t) => {
   await forEachBackend(t, async (backend) => {
-    const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven(backend.config, { logger: testLogger() });
     try {
       const [r] = await h.ingestor.ingest([await h.ingestor.prepare({ externalId: 'e1', surface: 'comment', text: 'nice photo', author: { externalId: 'u' } })], 'test');
       const s = new ProposalService(h);

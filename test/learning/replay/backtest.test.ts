@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { type Haven, openHaven } from '../../../src/app.js';
 import type { Policy } from '../../../src/core/policy.js';
 import { demoTextItems } from '../../../src/demo/bench-items.js';
@@ -9,6 +8,7 @@ import { fromJson, toJson } from '../../../src/store/db.js';
 import { newId } from '../../../src/store/ids.js';
 import { latestConfig } from '../../../src/store/repos/config.js';
 import { forEachBackend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
 const TABLES = ['decisions', 'actions', 'events', 'signals', 'review_tasks', 'conversation_risk', 'contacts', 'backtests'] as const;
 
@@ -28,7 +28,7 @@ async function processedWorld(h: Haven): Promise<void> {
 
 test('a backtest of a threshold change flips exactly the items in the band, writes nothing but its record, and estimates precision from labels', async (t) => {
   await forEachBackend(t, async (backend) => {
-    const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven(backend.config, { logger: testLogger() });
     try {
       await processedWorld(h);
       const db = h.store.db;

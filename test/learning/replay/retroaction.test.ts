@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven } from '../../../src/app.js';
 import { permissionsOf } from '../../../src/core/roles.js';
 import { ProposalService } from '../../../src/learning/proposals/index.js';
 import { patternPng } from '../../helpers/images.js';
 import { forEachBackend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
 test('retroaction: a deployed bank_hashes proposal gives matching history a new decision and actions, bounded and audited', async (t) => {
   await forEachBackend(t, async (backend) => {
-    const h = await openHaven(backend.config, { logger: pino({ level: 'silent' }) });
+    const h = await openHaven(backend.config, { logger: testLogger() });
     try {
       const banked = await patternPng(11);
       const other = await patternPng(12);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { openHaven } from '../../../src/app.js';
 import type { BankChangeNotice } from '../../../src/banks/change-feed.js';
 import type { DetectionInput, Detector } from '../../../src/detectors/types.js';
@@ -9,8 +8,9 @@ import { bankChangeSeq } from '../../../src/store/repos/banks.js';
 import { waitFor } from '../../helpers/cli.js';
 import { NATS_URL, natsPrefix, requireNats } from '../../helpers/nats.js';
 import { makeBackend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
-const silent = pino({ level: 'silent' });
+const silent = testLogger();
 
 function pdqMatches(detectors: readonly Detector[], pdq: string): unknown[] {
   const part = { id: 'm1', index: 0, sha256: '0'.repeat(64), md5: '0'.repeat(32), pdq, pdqDihedral: [pdq], pdqQuality: 100 };

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { openHaven } from '../../../src/app.js';
@@ -15,6 +14,7 @@ import { startHavenProcess, tempDir, waitFor } from '../../helpers/cli.js';
 import { NATS_URL, natsPrefix, requireNats } from '../../helpers/nats.js';
 import { startReceiver } from '../../helpers/receiver.js';
 import { freshPostgresDatabase, makeBackend } from '../../helpers/stores.js';
+import { testLogger } from '../../helpers/logging.js';
 
 const ITEMS = Number(process.env.HAVEN_SCALE_ITEMS ?? 50_000);
 const BATCH = 500;
@@ -48,7 +48,7 @@ test(`1 API + 3 workers on Postgres and NATS: ${ITEMS} items, a worker SIGKILLed
   const backend = await makeBackend('sqlite');
   const config = { ...backend.config, databaseUrl: db.url, masterKey, natsUrl: NATS_URL, natsPrefix: prefix };
   // Migrate and make the ingest key before any process starts.
-  const setup = await openHaven(config, { logger: pino({ level: 'silent' }) });
+  const setup = await openHaven(config, { logger: testLogger() });
   const { key } = await setup.auth.createApiKey({ name: 'platform', scopes: ['items:write', 'items:read'] }, 'test');
   t.after(async () => {
     await setup.nats?.deleteStream();

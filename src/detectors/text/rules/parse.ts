@@ -4,6 +4,7 @@ import { DEFAULT_TAXONOMY } from '../../../core/taxonomy-default.js';
 import { type MatchNode, RULE_LIMITS, type RuleFile, ruleFileSchema, type RuleSourceFormat, type TermRef } from './format.js';
 import { compileLinear } from './linear-regex.js';
 import { termKey } from './words.js';
+import { jsonDepth } from '../../../core/json-depth.js';
 
 export interface RuleFileIssue {
   /** 1-based line in the source; null when the problem is not tied to one place (e.g. the file is too large). */
@@ -74,7 +75,7 @@ export function parseRuleFile(source: string, format: RuleSourceFormat, opts: Pa
     line: lineOf(doc, lines, path), path: formatPath(path), message,
   });
 
-  if (nestingDepth(value) > MAX_NESTING) {
+  if (jsonDepth(value, MAX_NESTING) > MAX_NESTING) {
     throw new RuleFileError([{ line: null, path: '', message: `the file nests deeper than ${MAX_NESTING} levels` }]);
   }
   const parsed = ruleFileSchema.safeParse(value ?? null);
@@ -152,19 +153,6 @@ function crossCheck(
   if (regexes > RULE_LIMITS.regexes) issues.push(located(['rules'], `${regexes} regular expressions; at most ${RULE_LIMITS.regexes} are allowed`));
   if (totalTerms > RULE_LIMITS.totalTerms) issues.push(located(['lists'], `${totalTerms} terms in all; at most ${RULE_LIMITS.totalTerms} are allowed`));
   return issues;
-}
-
-function nestingDepth(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop() as [unknown, number];
-    if (v === null || typeof v !== 'object') continue;
-    deepest = Math.max(deepest, depth + 1);
-    if (deepest > MAX_NESTING) return deepest;
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return deepest;
 }
 
 /** rules[2].match.any[0].regex */
