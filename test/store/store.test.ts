@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { migrate, openStore } from '../../src/store/db.js';
-import { appendAudit, verifyAudit } from '../../src/store/repos/audit.js';
+import { appendAudit, auditHash, verifyAudit } from '../../src/store/repos/audit.js';
 import { latestConfig, saveConfigVersion } from '../../src/store/repos/config.js';
 import { appendEvents } from '../../src/store/repos/events.js';
 import { claimJobs, completeJobs, enqueueJobs } from '../../src/store/repos/jobs.js';
@@ -103,6 +103,28 @@ test('the audit chain detects an edited row, a deleted row and a deleted tail', 
       await sql`DELETE FROM audit_log WHERE seq >= 4`.execute(store.db);
       const tail = await verifyAudit(store.db);
       assert.ok(tail.problems.some((p) => /rows after 3 were deleted/.test(p.problem)));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+test('the audit chain detects a row appended outside Haven, even with a correctly computed hash', async (t) => {
+  await forEachBackend(t, async (b) => {
+    const store = await openMigrated(b.config);
+    try {
+      for (let i = 1; i <= 3; i++) {
+        await store.db.transaction().execute((trx) => appendAudit(trx, { actor: 'user:a', action: 'x', targetType: 't', targetId: String(i), details: {} }, i));
+      }
+      // Someone who knows the scheme adds a row that links and hashes correctly, but writes straight to the table.
+      const last = await store.db.selectFrom('audit_log').select(['hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+      const forged = { actor: 'user:a', action: 'media.view', targetType: 'media', targetId: 'm1', details: {} };
+      await store.db.insertInto('audit_log').values({
+        at: 4, actor: forged.actor, action: forged.action, target_type: forged.targetType, target_id: forged.targetId,
+        details: JSON.stringify(forged.details), prev_hash: last.hash, hash: auditHash(last.hash, 4, forged),
+      }).execute();
+      const r = await verifyAudit(store.db);
+      assert.deepEqual(r.problems, [{ seq: 4, problem: 'rows after 3 were added without moving the head pointer' }]);
     } finally {
       await store.close();
     }

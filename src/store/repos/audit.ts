@@ -103,6 +103,7 @@ export async function verifyAudit(q: Queryable, opts: { anchor?: AuditAnchor } =
   const [headSeq, headHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1]] : [0, undefined];
   if (headSeq > prevSeq) problems.push({ seq: headSeq, problem: `rows after ${prevSeq} were deleted` });
   else if (!head && rows > 0) problems.push({ seq: prevSeq, problem: 'the head pointer is missing (rows may have been deleted from the end)' });
+  else if (head && headSeq < prevSeq) problems.push({ seq: prevSeq, problem: `rows after ${headSeq} were added without moving the head pointer` });
   else if (headHash !== undefined && headSeq === prevSeq && headHash !== prevHash) {
     problems.push({ seq: prevSeq, problem: 'does not match the head pointer (the last row was rewritten)' });
   }
