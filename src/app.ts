@@ -93,7 +93,7 @@ export async function openHaven(config: HavenConfig, opts: OpenOptions = {}): Pr
     admission: new IngestGate(nats ? streamBacklog(nats, jobsTableBacklog(store.db)) : jobsTableBacklog(store.db), config.maxBacklog),
     worker: new PipelineWorker(store, { batchSize: config.workerBatch, leaseMs: config.leaseMs, maxAttempts: 5, clock, logger, llm, keys }),
     outbox: webhook ? new WebhookOutbox(store, { ...webhook, clock, logger, leaseMs: config.leaseMs }) : null,
-    auth: new AuthService(store, clock, { loginMaxFailures: config.loginMaxFailures }),
+    auth: new AuthService(store, clock, { loginMaxFailures: config.loginMaxFailures, sessionIdleMs: config.sessionIdleMs }),
     banks: new BankService(store, clock, { changes: bankChanges }),
     configs: new ConfigService(store, clock),
     llm,

@@ -35,6 +35,8 @@ const envSchema = z.object({
   HAVEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   /** Requests per minute per API key (platform clients ingest through these, so the budget is larger). */
   HAVEN_API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(12_000),
+  /** A session unused for this long ends (it also ends 12 hours after login, used or not). */
+  HAVEN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(720).default(60),
   /** Failed logins per email (and, times four, per address) within 15 minutes before further attempts wait. */
   HAVEN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Ingest answers 429 with Retry-After while more items than this wait for processing. */
@@ -85,6 +87,7 @@ export interface HavenConfig {
   rateLimitPerMinute: number;
   apiKeyRateLimitPerMinute: number;
   loginMaxFailures: number;
+  sessionIdleMs: number;
   maxBacklog: number;
   logLevel: string;
   logFile: string | undefined;
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPerMinute: e.HAVEN_RATE_LIMIT_PER_MINUTE,
     apiKeyRateLimitPerMinute: e.HAVEN_API_KEY_RATE_LIMIT_PER_MINUTE,
     loginMaxFailures: e.HAVEN_LOGIN_MAX_FAILURES,
+    sessionIdleMs: e.HAVEN_SESSION_IDLE_MINUTES * 60_000,
     maxBacklog: e.HAVEN_MAX_BACKLOG,
     logLevel: e.HAVEN_LOG_LEVEL,
     logFile: e.HAVEN_LOG_FILE,

@@ -7,7 +7,7 @@ import { newId } from '../store/ids.js';
 import { appendAudit } from '../store/repos/audit.js';
 import {
   countLoginFailures, deleteSession, findApiKeyByHash, findSession, findUserByEmail, forgetLoginFailures, getUser, insertApiKey,
-  insertSession, insertUser, recordLoginFailure, type ApiKeyRecord,
+  insertSession, insertUser, recordLoginFailure, touchSession, type ApiKeyRecord,
 } from '../store/repos/people.js';
 import { hashPassword, passwordProblem, randomToken, tokenHash, verifyPassword } from './credentials.js';
 import { LOGIN_WINDOW_MS, loginWaitMs } from './throttle.js';
@@ -35,13 +35,18 @@ export class LoginThrottled extends Error {
 export interface AuthOptions {
   /** Failed logins per email within the window before attempts must wait (times four per address). */
   loginMaxFailures: number;
+  /** A session unused for this long ends. */
+  sessionIdleMs: number;
 }
+
+/** Last-use times are written at most this often, so a busy session costs one write a minute, not one per request. */
+const TOUCH_EVERY_MS = 60_000;
 
 export class AuthService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly opts: AuthOptions = { loginMaxFailures: 5 },
+    private readonly opts: AuthOptions = { loginMaxFailures: 5, sessionIdleMs: 3_600_000 },
   ) {}
 
   async createUser(input: { email: string; name: string; password: string; roles: string[] }, actor: string): Promise<User> {
@@ -102,8 +107,16 @@ export class AuthService {
   }
 
   async fromSession(token: string): Promise<(Principal & { kind: 'user' }) | null> {
-    const s = await findSession(this.store.db, tokenHash(token), this.clock.now());
+    const idHash = tokenHash(token);
+    const now = this.clock.now();
+    const s = await findSession(this.store.db, idHash, now);
     if (!s) return null;
+    const lastSeen = Number(s.last_seen_at ?? s.created_at);
+    if (now - lastSeen > this.opts.sessionIdleMs) {
+      await deleteSession(this.store.db, idHash);
+      return null;
+    }
+    if (now - lastSeen > Math.min(TOUCH_EVERY_MS, this.opts.sessionIdleMs / 4)) await touchSession(this.store.db, idHash, now);
     const user = await getUser(this.store.db, s.user_id);
     if (!user || user.disabledAt !== null) return null;
     return userPrincipal(user, s.csrf_token);

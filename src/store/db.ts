@@ -24,6 +24,7 @@ import { scaleOutMigration } from './migrations/015-scale-out.js';
 import { bankChangesMigration } from './migrations/016-bank-changes.js';
 import { loginThrottleMigration } from './migrations/017-login-throttle.js';
 import { crashOpsMigration } from './migrations/018-crash-ops.js';
+import { sessionIdleMigration } from './migrations/019-session-idle.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -112,6 +113,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '016-bank-changes': bankChangesMigration(dialect),
     '017-login-throttle': loginThrottleMigration(dialect),
     '018-crash-ops': crashOpsMigration(dialect),
+    '019-session-idle': sessionIdleMigration(dialect),
   };
 }
 

@@ -290,6 +290,8 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: Ms;
   expires_at: Ms;
+  /** Null only for sessions made before migration 019. */
+  last_seen_at: Ms | null;
 }
 
 export interface ApiKeysTable {

@@ -162,3 +162,33 @@ test('behind a trusted proxy the client address comes from X-Forwarded-For; from
   for (let i = 0; i < 4; i++) assert.equal((await attempt('192.0.2.5', `203.0.113.${i}`)).statusCode, 401);
   assert.equal((await attempt('192.0.2.5', '203.0.113.99')).statusCode, 429);
 });
+
+test('a session unused for HAVEN_SESSION_IDLE_MINUTES ends; one in use stays until its 12 hours are up', async (t) => {
+  const f = await fixture({ sessionIdleMs: 30 * 60_000 });
+  t.after(() => f.close());
+  const cookieOf = async () => {
+    const res = await f.login('reviewer@test.local');
+    return { cookie: `haven_session=${res.cookies.find((c) => c.name === 'haven_session')?.value}` };
+  };
+  const me = (headers: Record<string, string>) => f.app.inject({ method: 'GET', url: '/v1/auth/me', headers });
+
+  const busy = await cookieOf();
+  for (let i = 0; i < 20; i++) {
+    f.advance(25 * 60_000); // used every 25 minutes: never idle for 30
+    assert.equal((await me(busy)).statusCode, 200, `still in use after ${(i + 1) * 25} minutes`);
+  }
+  f.advance(25 * 60_000); // 525 minutes after login
+  assert.equal((await me(busy)).statusCode, 200);
+  f.advance(4 * 60 * 60_000); // past the 12-hour absolute limit, however busy
+  assert.equal((await me(busy)).statusCode, 401);
+
+  const idle = await cookieOf();
+  f.advance(29 * 60_000);
+  assert.equal((await me(idle)).statusCode, 200);
+  f.advance(31 * 60_000);
+  assert.equal((await me(idle)).statusCode, 401, 'idle for 31 minutes');
+  f.advance(1000);
+  assert.equal((await me(idle)).statusCode, 401, 'and it stays ended: the session row is gone');
+  const live = await f.haven.store.db.selectFrom('sessions').select('id').where('expires_at', '>', f.haven.clock.now()).execute();
+  assert.equal(live.length, 0, 'the idle session was deleted, not merely refused');
+});

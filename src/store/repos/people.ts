@@ -40,7 +40,7 @@ export async function insertSession(
 ): Promise<void> {
   await q
     .insertInto('sessions')
-    .values({ id: s.idHash, user_id: s.userId, csrf_token: s.csrfToken, created_at: s.now, expires_at: s.expiresAt })
+    .values({ id: s.idHash, user_id: s.userId, csrf_token: s.csrfToken, created_at: s.now, expires_at: s.expiresAt, last_seen_at: s.now })
     .execute();
 }
 
@@ -51,6 +51,11 @@ export async function findSession(q: Queryable, idHash: string, now: number) {
     .where('id', '=', idHash)
     .where('expires_at', '>', now)
     .executeTakeFirst();
+}
+
+/** Records that a session was used now. */
+export async function touchSession(q: Queryable, idHash: string, now: number): Promise<void> {
+  await q.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', idHash).execute();
 }
 
 export async function deleteSession(q: Queryable, idHash: string): Promise<void> {
