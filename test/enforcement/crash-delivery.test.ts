@@ -67,7 +67,7 @@ async function crashDelivery(t: TestContext, backend: Backend): Promise<void> {
     await server.start();
     const inFlightAtKill: number[] = [];
     for (let round = 0; round < KILLS; round++) {
-      const target = Math.floor(expected * ((round + 0.1 + server.random() * 0.7) / KILLS));
+      const target = Math.floor(expected * ((round + 0.1 + server.rng.next() * 0.7) / KILLS));
       await waitFor(`the platform to apply ${target} actions`, () => platform.applied.size >= target, { timeoutMs: 60_000, intervalMs: 2 });
       assert.ok(platform.applied.size < expected, 'the kill comes before the last delivery');
       await server.killAfterRandomDelay(100);

@@ -2,29 +2,14 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
+import { Rng } from '../../src/demo/random.js';
 import type { Backend } from './stores.js';
 
 // Crash tests of real Haven processes: a seeded choice of when to SIGKILL, the environment that points a CLI child at
 // a test backend, and a proxy that holds one request back so a kill lands while it is out.
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same kill moments. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return {
-    next,
-    /** A whole number in [lo, hi]. */
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T,
-  };
-}
-export type Prng = ReturnType<typeof prng>;
+/** The seeded sequence a crash scenario draws its kill moments from (the demo world's PRNG). */
+export type Prng = Rng;
 
 /** CRASH_SEED when set (to replay a failure), otherwise a fresh random seed. */
 export function crashSeed(): number {
@@ -42,7 +27,7 @@ export async function withCrashSeed(t: TestContext, fn: (rng: Prng, seed: number
   const seed = crashSeed();
   t.diagnostic(`CRASH_SEED=${seed}`);
   try {
-    await fn(prng(seed), seed);
+    await fn(new Rng(seed), seed);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     err.message = `[replay with CRASH_SEED=${seed}] ${err.message}`;

@@ -8,30 +8,9 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import type { TestContext } from 'node:test';
 import { verifyWebhook } from '../../src/enforcement/webhook-signature.js';
+import { Rng } from '../../src/demo/random.js';
 import { type BackgroundHaven, startHavenProcess, waitFor } from './cli.js';
-
-/** The seed of this run: CRASH_SEED when set, otherwise a fresh one. */
-export function crashSeed(): number {
-  const fromEnv = process.env.CRASH_SEED;
-  if (fromEnv !== undefined && fromEnv !== '') {
-    const n = Number(fromEnv);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`CRASH_SEED must be a non-negative integer, not ${fromEnv}`);
-    return n;
-  }
-  return Math.floor(Math.random() * 2 ** 31);
-}
-
-/** mulberry32: small, fast and good enough to pick kill points; the same seed gives the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { crashSeed } from './crash-cli.js';
 
 /** A TCP port nobody listens on right now (the server is restarted on the same one, so clients keep their URL). */
 export function freePort(): Promise<number> {
@@ -65,7 +44,8 @@ export interface CrashServerOptions {
 /** One Haven server across its lives: start, SIGKILL, start again on the same data and port. */
 export class CrashServer {
   readonly seed: number;
-  readonly random: () => number;
+  /** The seeded sequence every random choice of the scenario comes from. */
+  readonly rng: Rng;
   readonly kills: { generation: number; afterMs: number }[] = [];
   port = 0;
   private current: BackgroundHaven | null = null;
@@ -74,7 +54,7 @@ export class CrashServer {
 
   constructor(private readonly t: TestContext, private readonly opts: CrashServerOptions) {
     this.seed = opts.seed ?? crashSeed();
-    this.random = seededRandom(this.seed);
+    this.rng = new Rng(this.seed);
     t.diagnostic(`CRASH_SEED=${this.seed}`);
   }
 
@@ -84,7 +64,7 @@ export class CrashServer {
 
   /** A whole number in [min, max] from the seeded sequence. */
   pick(min: number, max: number): number {
-    return min + Math.floor(this.random() * (max - min + 1));
+    return this.rng.int(min, max);
   }
 
   /** Starts `haven serve` (API, worker and outbox in one process) and waits until /readyz answers. */

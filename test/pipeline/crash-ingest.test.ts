@@ -14,6 +14,7 @@ import { verifyAudit } from '../../src/store/repos/audit.js';
 import { CrashServer, reportingSeed, sleep } from '../helpers/crash.js';
 import { waitFor } from '../helpers/cli.js';
 import { patternPng } from '../helpers/images.js';
+import type { Rng } from '../../src/demo/random.js';
 import { type Backend, forEachBackend, makeBackend, postgresBackendOrSkip } from '../helpers/stores.js';
 
 const TEXT_ITEMS = 540;
@@ -30,22 +31,19 @@ interface Request {
 }
 
 /** Text from the synthetic benign stream, plus generated pattern images, in a seeded order and request mix. */
-async function platformRequests(random: () => number): Promise<Request[]> {
+async function platformRequests(rng: Rng): Promise<Request[]> {
   const items: ItemInput[] = [...demoTextItems(TEXT_ITEMS, 11, Date.now(), 0)];
   for (let i = 0; i < IMAGE_ITEMS; i++) {
     const png = await patternPng(1000 + i);
     items.push({ externalId: `crash_img_${i}`, surface: 'public_post', media: [{ data: png.toString('base64') }], author: { externalId: `crash_poster_${i % 7}` } });
   }
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j] as ItemInput, items[i] as ItemInput];
-  }
+  const shuffled = rng.shuffle(items);
   const requests: Request[] = [];
-  for (let at = 0; at < items.length;) {
-    const size = random() < 0.4 ? 1 : 2 + Math.floor(random() * 24);
-    const chunk = items.slice(at, at + size);
+  for (let at = 0; at < shuffled.length;) {
+    const size = rng.chance(0.4) ? 1 : rng.int(2, 25);
+    const chunk = shuffled.slice(at, at + size);
     at += chunk.length;
-    const loseFirstAnswer = random() < 0.1;
+    const loseFirstAnswer = rng.chance(0.1);
     requests.push({ url: chunk.length === 1 ? '/v1/items' : '/v1/items/batch', items: chunk, loseFirstAnswer });
   }
   return requests;
@@ -143,7 +141,7 @@ async function crashIngest(t: TestContext, backend: Backend): Promise<void> {
     },
   });
   await reportingSeed(server, async () => {
-    const requests = await platformRequests(server.random);
+    const requests = await platformRequests(server.rng);
     const sent = new Set(requests.flatMap((r) => r.items.map((i) => i.externalId)));
     assert.equal(sent.size, TEXT_ITEMS + IMAGE_ITEMS, 'every item has its own external id');
 
@@ -155,7 +153,7 @@ async function crashIngest(t: TestContext, backend: Backend): Promise<void> {
     sending.catch((e: unknown) => { clientFailure = e; });
     // Each kill lands at a seeded point of its third of the stream, a few ms after that many requests were answered.
     for (let round = 0; round < KILLS; round++) {
-      const target = Math.floor(requests.length * ((round + 0.15 + server.random() * 0.7) / KILLS));
+      const target = Math.floor(requests.length * ((round + 0.15 + server.rng.next() * 0.7) / KILLS));
       await waitFor(`the client to get ${target} answers`, () => {
         if (clientFailure) throw clientFailure;
         return client.completed >= target;

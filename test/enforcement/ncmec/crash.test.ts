@@ -77,7 +77,7 @@ test('SIGKILL during CyberTipline submission: after restarts every approved repo
 
       // Each round holds a request to a step chosen at random (every step at least once) and kills Haven while it waits
       // for the answer, or just after it came back.
-      const steps = ['/submit', '/upload', '/fileinfo', '/finish'].sort(() => rng.next() - 0.5);
+      const steps = rng.shuffle(['/submit', '/upload', '/fileinfo', '/finish']);
       let kills = 0;
       for (const step of steps) {
         if ((await unsettled(store)) === 0) break;
