@@ -11,7 +11,8 @@ import { type TestContext, test } from 'node:test';
 import { pino } from 'pino';
 import { openHaven } from '../../src/app.js';
 import { itemInputSchema } from '../../src/core/item-input.js';
-import { CrashServer, reportingSeed, startIdempotentPlatform } from '../helpers/crash.js';
+import { CrashServer, reportingSeed } from '../helpers/crash.js';
+import { startReceiver } from '../helpers/receiver.js';
 import { waitFor } from '../helpers/cli.js';
 import { patternPng } from '../helpers/images.js';
 import { type Backend, makeBackend, postgresBackendOrSkip } from '../helpers/stores.js';
@@ -53,7 +54,7 @@ async function crashDelivery(t: TestContext, backend: Backend): Promise<void> {
   await seedActionableItems(backend);
   // 120 ms per answer with 8 deliveries in flight: most kills find requests the platform applied but Haven never
   // heard back about.
-  const platform = await startIdempotentPlatform(SECRET, { delayMs: 120 });
+  const platform = await startReceiver(SECRET, { delayMs: 120 });
   t.after(() => platform.close());
   const server = new CrashServer(t, {
     dataDir: backend.config.dataDir,
@@ -71,7 +72,7 @@ async function crashDelivery(t: TestContext, backend: Backend): Promise<void> {
       await waitFor(`the platform to apply ${target} actions`, () => platform.applied.size >= target, { timeoutMs: 60_000, intervalMs: 2 });
       assert.ok(platform.applied.size < expected, 'the kill comes before the last delivery');
       await server.killAfterRandomDelay(100);
-      inFlightAtKill.push(platform.requests.length);
+      inFlightAtKill.push(platform.received.length);
       await server.start();
     }
     await server.waitDrained({ outbox: true });
@@ -98,7 +99,7 @@ async function crashDelivery(t: TestContext, backend: Backend): Promise<void> {
       }
       // A repeat is the same request again: same key, same signed payload; only the attempt counter moves on.
       const repeats = new Map<string, Record<string, unknown>[]>();
-      for (const r of platform.requests) repeats.set(r.idempotencyKey, [...(repeats.get(r.idempotencyKey) ?? []), r.body]);
+      for (const r of platform.received) repeats.set(r.idempotencyKey, [...(repeats.get(r.idempotencyKey) ?? []), r.body]);
       const repeated = [...repeats].filter(([, bodies]) => bodies.length > 1);
       for (const [key, bodies] of repeated) {
         assert.ok(bodies.every((b) => payloadOf(b) === payloadOf(bodies[0] as Record<string, unknown>)), `repeats of ${key} carry the same payload`);
@@ -119,7 +120,7 @@ async function crashDelivery(t: TestContext, backend: Backend): Promise<void> {
       const decisions = await db.selectFrom('decisions').select('item_id').execute();
       assert.equal(new Set(decisions.map((d) => d.item_id)).size, ITEMS);
       assert.equal(decisions.length, ITEMS, 'one decision per item');
-      t.diagnostic(`kills ${JSON.stringify(server.kills)}; platform requests ${platform.requests.length} for ${expected} actions (${repeated.length} repeated, each applied once); requests seen at each kill ${inFlightAtKill}`);
+      t.diagnostic(`kills ${JSON.stringify(server.kills)}; platform requests ${platform.received.length} for ${expected} actions (${repeated.length} repeated, each applied once); requests seen at each kill ${inFlightAtKill}`);
     } finally {
       await h.close();
     }

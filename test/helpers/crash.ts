@@ -4,10 +4,8 @@
  * every failure; CRASH_SEED=<n> replays a run's choices (the kill points; the scheduler's timing still varies).
  */
 import assert from 'node:assert/strict';
-import { createServer as createHttpServer, type Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import type { TestContext } from 'node:test';
-import { verifyWebhook } from '../../src/enforcement/webhook-signature.js';
 import { Rng } from '../../src/demo/random.js';
 import { type BackgroundHaven, startHavenProcess, waitFor } from './cli.js';
 import { crashSeed } from './crash-cli.js';
@@ -163,56 +161,4 @@ export async function reportingSeed<T>(server: CrashServer, fn: () => Promise<T>
     }
     throw new Error(`${String(e)}\n${where}`);
   }
-}
-
-export interface PlatformRequest {
-  idempotencyKey: string;
-  signature: string;
-  body: Record<string, unknown>;
-}
-
-/**
- * A host platform's webhook endpoint that applies each action once: it verifies the signature, applies the action
- * the first time its Idempotency-Key arrives (before answering, as a platform would), and answers after `delayMs`,
- * which widens the window in which a crash leaves a delivery applied but not recorded by Haven.
- */
-export async function startIdempotentPlatform(secret: string, opts: { delayMs?: number } = {}) {
-  const requests: PlatformRequest[] = [];
-  const applied = new Map<string, Record<string, unknown>>();
-  let rejected = 0;
-  const server: Server = createHttpServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const signature = String(req.headers['haven-signature'] ?? '');
-      const key = req.headers['idempotency-key'] as string | undefined;
-      const check = verifyWebhook(secret, raw, signature, { now: Date.now() });
-      if (!check.ok || !key) {
-        rejected++;
-        res.writeHead(401).end(check.ok ? 'missing idempotency key' : check.reason);
-        return;
-      }
-      const body = JSON.parse(raw) as Record<string, unknown>;
-      requests.push({ idempotencyKey: key, signature, body });
-      if (!applied.has(key)) applied.set(key, body);
-      const answer = () => {
-        if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-      };
-      if (opts.delayMs) setTimeout(answer, opts.delayMs);
-      else answer();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/platform-webhook`,
-    requests,
-    applied,
-    rejected: () => rejected,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
 }

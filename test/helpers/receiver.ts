@@ -4,16 +4,20 @@ import { verifyWebhook } from '../../src/enforcement/webhook-signature.js';
 
 export interface Received {
   idempotencyKey: string;
+  signature: string;
   body: Record<string, unknown>;
 }
 
 /**
  * A stand-in for the host platform: verifies each webhook's signature and counts deliveries per idempotency key,
- * the way a platform dedupes them.
+ * the way a platform dedupes them. `applied` holds the body each key was first applied with; with `delayMs` the
+ * answer comes that long after the action was applied, widening the window in which a crash leaves a delivery
+ * applied but not recorded by Haven.
  */
-export async function startReceiver(secret: string, opts: { failFirst?: number; toleranceMs?: number } = {}) {
+export async function startReceiver(secret: string, opts: { failFirst?: number; toleranceMs?: number; delayMs?: number } = {}) {
   const received: Received[] = [];
   const byKey = new Map<string, number>();
+  const applied = new Map<string, Record<string, unknown>>();
   let rejected = 0;
   let toFail = opts.failFirst ?? 0;
   const server: Server = createServer((req, res) => {
@@ -33,9 +37,15 @@ export async function startReceiver(secret: string, opts: { failFirst?: number; 
         res.writeHead(503).end('try later');
         return;
       }
-      received.push({ idempotencyKey: key, body: JSON.parse(body) });
+      const parsed = JSON.parse(body) as Record<string, unknown>;
+      received.push({ idempotencyKey: key, signature: String(req.headers['haven-signature']), body: parsed });
       byKey.set(key, (byKey.get(key) ?? 0) + 1);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      if (!applied.has(key)) applied.set(key, parsed);
+      const answer = () => {
+        if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      };
+      if (opts.delayMs) setTimeout(answer, opts.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -44,7 +54,11 @@ export async function startReceiver(secret: string, opts: { failFirst?: number; 
     url: `http://127.0.0.1:${port}/haven-webhook`,
     received,
     byKey,
+    applied,
     rejected: () => rejected,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
   };
 }
