@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import type { DetectionInput } from '../../src/detectors/types.js';
 import { fromJson, migrate, openStore } from '../../src/store/db.js';
 import { bankChangeSeq } from '../../src/store/repos/banks.js';
 import { type BackgroundHaven, startHavenProcess, tempDir } from '../helpers/cli.js';
-import { backendEnv, fileReadOffset, type Prng, sleep, withCrashSeed } from '../helpers/crash-cli.js';
+import { backendEnv, fileReadOffset, type Prng, withCrashSeed } from '../helpers/crash-cli.js';
 import { forEachBackend } from '../helpers/stores.js';
 
 // `haven bank import` of a 100k-row PDQ list is SIGKILLed at random points (part-way through reading the file, or

@@ -106,7 +106,6 @@ export async function startHoldingProxy(target: string) {
   };
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * How far process `pid` has read the file at `path` (its open descriptor's offset, from /proc): null while it does

@@ -3,6 +3,7 @@
  * SIGKILLs it at a moment chosen from a seeded PRNG, and restarts it on the same data. The seed is printed with
  * every failure; CRASH_SEED=<n> replays a run's choices (the kill points; the scheduler's timing still varies).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer } from 'node:net';
 import type { TestContext } from 'node:test';
@@ -22,9 +23,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 interface Readyz {
   status: string;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
@@ -8,7 +9,7 @@ import { ProposalService } from '../../src/learning/proposals/index.js';
 import { fromJson, openStore, type Store } from '../../src/store/db.js';
 import { backtestsOfProposal } from '../../src/store/repos/proposals.js';
 import { startHavenProcess } from '../helpers/cli.js';
-import { backendEnv, sleep, withCrashSeed } from '../helpers/crash-cli.js';
+import { backendEnv, withCrashSeed } from '../helpers/crash-cli.js';
 import { type Backend, forEachBackend } from '../helpers/stores.js';
 
 // `haven proposal backtest` replays history through a proposed threshold change; it is SIGKILLed at random moments

@@ -4,6 +4,7 @@
  * the last restart drains: every item exists once, under the id its answer named, with one decision, one trace and
  * no job left behind. CRASH_SEED=<n> replays the kill points (see test/helpers/crash.ts).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import { pino } from 'pino';
@@ -11,7 +12,7 @@ import { openHaven } from '../../src/app.js';
 import type { ItemInput } from '../../src/core/item-input.js';
 import { demoTextItems } from '../../src/demo/bench-items.js';
 import { verifyAudit } from '../../src/store/repos/audit.js';
-import { CrashServer, reportingSeed, sleep } from '../helpers/crash.js';
+import { CrashServer, reportingSeed } from '../helpers/crash.js';
 import { waitFor } from '../helpers/cli.js';
 import { patternPng } from '../helpers/images.js';
 import type { Rng } from '../../src/demo/random.js';

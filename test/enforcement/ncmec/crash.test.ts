@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
@@ -10,7 +11,7 @@ import { ReportRunner } from '../../../src/enforcement/ncmec/runner.js';
 import { fromJson, openStore, type Store } from '../../../src/store/db.js';
 import { FINAL_STATUSES, jobExchanges, jobFiles } from '../../../src/store/repos/reports.js';
 import { startHavenProcess, waitFor } from '../../helpers/cli.js';
-import { backendEnv, type Prng, sleep, startHoldingProxy, withCrashSeed } from '../../helpers/crash-cli.js';
+import { backendEnv, type Prng, startHoldingProxy, withCrashSeed } from '../../helpers/crash-cli.js';
 import { patternPng } from '../../helpers/images.js';
 import { startNcmecServer } from '../../helpers/ncmec-server.js';
 import { type Backend, forEachBackend } from '../../helpers/stores.js';
