@@ -20,10 +20,14 @@ const NONE: PerceptualHashes = { pdq: null, pdqQuality: null, pdqDihedral: null,
  * PDQ for images (decoding is also the integrity check: a corrupt image is refused), vPDQ for videos. A video
  * Haven cannot hash here (no ffmpeg) is still ingested and matched by digest, with the reason kept.
  */
-export async function perceptualHashes(bytes: Buffer, kind: 'image' | 'video', maxPixels: number): Promise<PerceptualHashes> {
-  if (kind === 'image') {
+export async function perceptualHashes(
+  bytes: Buffer,
+  probed: { kind: 'image' | 'video'; width: number | null; height: number | null },
+  maxPixels: number,
+): Promise<PerceptualHashes> {
+  if (probed.kind === 'image') {
     try {
-      const r = await pdqHashImageOffMainThread(bytes, { maxPixels });
+      const r = await pdqHashImageOffMainThread(bytes, { maxPixels }, (probed.width ?? 0) * (probed.height ?? 0));
       return { ...NONE, pdq: r.hash, pdqQuality: r.quality, pdqDihedral: r.dihedral };
     } catch (e) {
       throw new MediaError(`image cannot be decoded (${firstErrorLine(e)})`);

@@ -58,7 +58,7 @@ export class Ingestor {
       let hashes: PerceptualHashes;
       try {
         probed = await probeMedia(data, this.opts.maxImagePixels, { decodeCheck: false });
-        hashes = await perceptualHashes(data, probed.kind, this.opts.maxImagePixels);
+        hashes = await perceptualHashes(data, probed, this.opts.maxImagePixels);
       } catch (e) {
         throw new MediaError(`media[${index}]: ${(e as Error).message}`);
       }

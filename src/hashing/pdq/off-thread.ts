@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import sharp from 'sharp';
 import type { PdqResult } from './core.js';
 import { type PdqImageOptions, pdqHashImage } from './decode.js';
 import { PdqError } from './errors.js';
@@ -46,15 +45,11 @@ async function inThread(bytes: Uint8Array, maxPixels: number): Promise<PdqResult
   }
 }
 
-/** pdqHashImage, with large images hashed in a worker thread (same result, bit for bit). */
-export async function pdqHashImageOffMainThread(bytes: Uint8Array, opts: PdqImageOptions): Promise<PdqResult> {
-  let pixels = 0;
-  try {
-    const { width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();
-    pixels = (width ?? 0) * (height ?? 0);
-  } catch {
-    // Not readable: the in-process call refuses it with the usual message.
-  }
+/**
+ * pdqHashImage, with large images hashed in a worker thread (same result, bit for bit). `pixels` is the image's size
+ * as the caller already probed it (ingest does), so the header is not read twice.
+ */
+export async function pdqHashImageOffMainThread(bytes: Uint8Array, opts: PdqImageOptions, pixels: number): Promise<PdqResult> {
   if (pixels <= OFF_THREAD_PIXELS || pixels > opts.maxPixels || opts.referenceCliResize) return pdqHashImage(bytes, opts);
   return inThread(bytes, opts.maxPixels);
 }
